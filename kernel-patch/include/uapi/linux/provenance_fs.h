@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Provenance capture: the control structures exchanged through
+ * securityfs (/sys/kernel/security/provenance/).
+ */
+#ifndef _UAPI_LINUX_PROVENANCE_FS_H
+#define _UAPI_LINUX_PROVENANCE_FS_H
+
+#include <linux/types.h>
+
+#define PROV_SEC_PATH		"/sys/kernel/security/provenance/"
+#define PROV_RELAY_NAME		"provenance"
+#define PROV_LONG_RELAY_NAME	"long_provenance"
+
+/* Relay buffer geometry accepted in struct prov_relay_conf. */
+#define PROV_BUFF_EXP_MIN	13	/* one sub-buffer holds PROV_RECORD_MAX */
+#define PROV_BUFF_EXP_MAX	24
+#define PROV_SUBUF_NB_MIN	2
+#define PROV_SUBUF_NB_MAX	256
+/* Records held before relay_conf is written; more are counted as dropped. */
+#define PROV_BOOT_BUFFER_MAX	65536
+
+/* Written once to "relay_conf": ids of this boot and the relay geometry. */
+struct prov_relay_conf {
+	__u32 boot_id;		/* non-zero */
+	__u32 machine_id;	/* non-zero */
+	__u32 buff_exp;		/* sub-buffer size is 1 << buff_exp bytes */
+	__u32 subuf_nb;		/* sub-buffers per CPU and channel */
+};
+
+/* Written to the *_filter files: add or remove type bits. */
+struct prov_filter {
+	__u64 filter;
+	__u64 mask;
+	__u8 add;
+	__u8 reserved[7];
+};
+
+/* op bits of the control structures. */
+#define PROV_SET_TRACKED	0x01
+#define PROV_SET_OPAQUE		0x02
+#define PROV_SET_PROPAGATE	0x04
+#define PROV_SET_TAINT		0x08
+#define PROV_SET_DELETE		0x10
+#define PROV_SET_RECORD		0x20
+
+/*
+ * Written to "self" (the caller) or "process" (by vpid).  For each of
+ * TRACKED, OPAQUE and PROPAGATE selected in op, the node flag takes the
+ * value of the same bit in flags; PROV_SET_TAINT ORs taint in.
+ */
+struct prov_process_config {
+	__u32 vpid;
+	__u8 op;
+	__u8 reserved[3];
+	__u32 flags;		/* PROV_FLAG_* values */
+	__u32 reserved2;
+	__u64 taint;
+};
+
+/* In/out through "type": give id (str is filled) or str with id 0. */
+struct prov_type {
+	__u64 id;
+	__u8 is_relation;
+	__u8 reserved[7];
+	char str[256];
+};
+
+struct prov_ipv4_filter {
+	__u32 ip;		/* network byte order */
+	__u32 mask;		/* network byte order */
+	__u16 port;		/* network byte order, 0 = any */
+	__u8 op;
+	__u8 reserved[5];
+	__u64 taint;
+};
+
+#define PROV_SECCTX_MAX		256
+
+struct prov_secinfo {
+	__u32 secid;
+	__u32 len;
+	__u8 op;
+	__u8 reserved[7];
+	__u64 taint;
+	char secctx[PROV_SECCTX_MAX];
+};
+
+struct prov_userinfo {
+	__u32 uid;
+	__u8 op;
+	__u8 reserved[3];
+	__u64 taint;
+};
+
+struct prov_groupinfo {
+	__u32 gid;
+	__u8 op;
+	__u8 reserved[3];
+	__u64 taint;
+};
+
+struct prov_nsinfo {
+	__u32 utsns;
+	__u32 ipcns;
+	__u32 mntns;
+	__u32 pidns;
+	__u32 netns;
+	__u32 cgroupns;
+	__u8 op;
+	__u8 reserved[7];
+	__u64 taint;
+};
+
+/* Read from "dropped". */
+struct prov_dropped {
+	__u64 count;		/* records lost: relay full or boot buffer full */
+};
+
+#endif /* _UAPI_LINUX_PROVENANCE_FS_H */
