@@ -1,0 +1,47 @@
+# CamFlow (Swift) — the front door.  See README.md.
+SWIFT ?= swift
+PYTHON ?= python3
+OUT ?= $(CURDIR)/out
+
+.PHONY: all build release test unit e2e kernel check checkpatch demo deps clean
+
+all: build
+
+deps:
+	@packaging/install-deps
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product camflow
+
+# Unit and integration tests (no VM).
+test: unit
+
+unit: deps
+	$(SWIFT) build
+	$(SWIFT) test
+	$(PYTHON) -m pytest -q Tests/tools
+
+kernel: deps
+	@kernel-patch/scripts/build-kernel
+
+checkpatch:
+	@kernel-patch/scripts/checkpatch
+
+# VM end-to-end suite: builds the kernel and the release binary first.
+e2e: kernel release
+	CAMFLOW_KERNEL=$$(kernel-patch/scripts/build-kernel) \
+	CAMFLOW_BIN=$(CURDIR)/.build/release/camflow \
+	$(PYTHON) -m pytest -v Tests/e2e
+
+# Everything CI runs.
+check: deps checkpatch unit e2e
+
+demo: kernel release
+	@packaging/vm/demo --kernel "$$(kernel-patch/scripts/build-kernel)" \
+		--camflow $(CURDIR)/.build/release/camflow --out $(OUT)/demo
+
+clean:
+	rm -rf .build $(OUT)

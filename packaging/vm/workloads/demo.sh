@@ -1,0 +1,4 @@
+# Demo workload: a shell pipeline that writes one file from another.
+echo "hello, provenance" > /tmp/input.txt
+/bin/cat /tmp/input.txt | /bin/tr a-z A-Z > /tmp/output.txt
+/bin/cat /tmp/output.txt
