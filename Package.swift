@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// CamFlow userspace: one executable `camflow` (record, configure) over a set
+// of small libraries layered as Provenance -> {Capture, Policy, Serialize,
+// Sinks} -> camflow.  The binary record layout comes from the kernel's uapi
+// headers through the CProvenanceABI C target; nothing re-declares it.
+import PackageDescription
+
+let package = Package(
+    name: "camflow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "camflow", targets: ["camflow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C view of kernel-patch/include/uapi/linux/provenance*.h plus the
+        // type-name tables built from provenance_names.h.
+        .target(name: "CProvenanceABI"),
+        .systemLibrary(name: "CInih", pkgConfig: "inih",
+                       providers: [.apt(["libinih-dev"])]),
+        // inih wrapper shared by camflow.ini (Policy) and camflowd.ini (Sinks).
+        .target(name: "Ini", dependencies: ["CInih"]),
+        .target(name: "Provenance", dependencies: ["CProvenanceABI"]),
+        .target(name: "Capture", dependencies: ["Provenance", "CProvenanceABI"]),
+        .target(name: "Policy", dependencies: ["Provenance", "Ini", "CProvenanceABI"]),
+        .target(name: "Serialize", dependencies: ["Provenance", "CProvenanceABI"]),
+        .target(name: "Sinks", dependencies: ["Provenance", "Ini"]),
+        .executableTarget(
+            name: "camflow",
+            dependencies: [
+                "Provenance", "Capture", "Policy", "Serialize", "Sinks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "CProvenanceABI"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Provenance", "CProvenanceABI"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Ini", "Provenance", "CProvenanceABI"]),
+        .testTarget(name: "SerializeTests", dependencies: ["Serialize", "Provenance", "CProvenanceABI"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Provenance"]),
+        .testTarget(name: "CamflowTests", dependencies: ["camflow", "Provenance", "CProvenanceABI"]),
+    ]
+)

@@ -1,0 +1,145 @@
+import CProvenanceABI
+import Glibc
+import Provenance
+
+/// Counters kept by a `RelayReader`.
+public struct ReaderStats: Sendable, Equatable {
+    /// Bytes returned by read(2).
+    public var bytesRead: UInt64 = 0
+    /// Records framed (decoded or not).
+    public var records: UInt64 = 0
+    /// Records decoded into a `Record`.
+    public var decoded: UInt64 = 0
+    /// Records skipped because they could not be decoded (framing intact).
+    public var undecodable: UInt64 = 0
+    /// Times the stream could not be framed (bad size); buffered bytes were discarded.
+    public var framingErrors: UInt64 = 0
+    /// Bytes discarded after framing errors.
+    public var discardedBytes: UInt64 = 0
+
+    public init() {}
+
+    /// Adds another reader's counters to these.
+    public mutating func add(_ other: ReaderStats) {
+        bytesRead += other.bytesRead
+        records += other.records
+        decoded += other.decoded
+        undecodable += other.undecodable
+        framingErrors += other.framingErrors
+        discardedBytes += other.discardedBytes
+    }
+}
+
+/// Reads one relay file and turns its byte stream into records.
+///
+/// The file is opened `O_RDONLY|O_NONBLOCK`. Each `readAvailable` call does
+/// one read(2) into a buffer allocated once; a record cut by the end of a
+/// read stays in the buffer and is completed by the next read. Undecodable
+/// records whose size is sane are counted and skipped by `hdr.size`; when the
+/// size itself is bad the stream cannot be resynchronised, so the buffered
+/// bytes are discarded, counted, and reported through `onError`.
+///
+/// Not thread-safe: one reader belongs to one thread.
+public final class RelayReader {
+    /// The relay file read.
+    public let path: String
+    /// Counters since the reader was opened.
+    public private(set) var stats = ReaderStats()
+
+    private let fd: Int32
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var filled = 0
+
+    /// Default buffer size: a multiple of the largest record.
+    public static let defaultBufferSize = 256 * 1024
+
+    /// Opens `path` for reading.
+    /// - Parameter bufferSize: read buffer size; raised to at least `2 * PROV_RECORD_MAX`.
+    /// - Throws: `SystemError` naming the file.
+    public init(path: String, bufferSize: Int = RelayReader.defaultBufferSize) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 { throw SystemError(path: path, operation: "open", code: errno) }
+        self.fd = fd
+        let size = max(bufferSize, 2 * Int(PROV_RECORD_MAX))
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
+    }
+
+    deinit {
+        close(fd)
+        buffer.deallocate()
+    }
+
+    /// Bytes of an incomplete record kept for the next read.
+    public var pendingBytes: Int { filled }
+
+    /// Waits up to `timeoutMs` milliseconds for data. Returns true if the file
+    /// is readable (or in error, so that the next read reports it).
+    public func wait(timeoutMs: Int32) -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLIN | POLLRDNORM), revents: 0)
+        let rc = poll(&p, 1, timeoutMs)
+        return rc > 0
+    }
+
+    /// Reads once and hands every complete record to `onRecord`, in order.
+    /// - Parameters:
+    ///   - onRecord: called for each decoded record.
+    ///   - onError: called for each record that could not be decoded, and for
+    ///     framing errors (after which buffered bytes are dropped).
+    /// - Returns: bytes read; 0 when no data was available (EAGAIN or end of file).
+    /// - Throws: `SystemError` for read errors other than EAGAIN/EINTR.
+    @discardableResult
+    public func readAvailable(onRecord: (Record) -> Void,
+                              onError: (DecodeError) -> Void = { _ in }) throws -> Int {
+        var n: Int
+        repeat {
+            n = read(fd, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+        } while n < 0 && errno == EINTR
+        if n < 0 {
+            if errno == EAGAIN || errno == EWOULDBLOCK { return 0 }
+            throw SystemError(path: path, operation: "read", code: errno)
+        }
+        if n == 0 { return 0 }
+        stats.bytesRead += UInt64(n)
+        filled += n
+        process(onRecord: onRecord, onError: onError)
+        return n
+    }
+
+    /// Decodes the complete records at the start of the buffer and keeps the rest.
+    private func process(onRecord: (Record) -> Void, onError: (DecodeError) -> Void) {
+        let data = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+        var offset = 0
+        while filled - offset >= RecordDecoder.headerSize {
+            let rest = UnsafeRawBufferPointer(rebasing: data[offset...])
+            let size: Int
+            do {
+                let hdr = rest.loadUnaligned(as: prov_record_header.self)
+                size = try RecordDecoder.checkSize(hdr.size, available: Int(PROV_RECORD_MAX))
+            } catch {
+                // The size cannot be trusted: no way to find the next record.
+                stats.framingErrors += 1
+                stats.discardedBytes += UInt64(filled - offset)
+                onError(error)
+                filled = 0
+                return
+            }
+            if size > rest.count { break }  // incomplete: wait for the next read
+            stats.records += 1
+            do {
+                let record = try RecordDecoder.decode(UnsafeRawBufferPointer(rebasing: rest[0..<size]))
+                stats.decoded += 1
+                onRecord(record)
+            } catch {
+                stats.undecodable += 1
+                onError(error)
+            }
+            offset += size
+        }
+        let tail = filled - offset
+        if tail > 0 && offset > 0, let base = buffer.baseAddress {
+            memmove(base, base + offset, tail)
+        }
+        filled = tail
+    }
+}

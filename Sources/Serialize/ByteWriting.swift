@@ -1,0 +1,100 @@
+import Provenance
+
+/// Append helpers used to build JSON directly as bytes (no String building,
+/// no Codable, no Foundation on the hot path).
+extension Array where Element == UInt8 {
+    /// Appends the UTF-8 bytes of a static string.
+    @inline(__always)
+    mutating func append(_ s: StaticString) {
+        s.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends `v` in decimal.
+    @inline(__always)
+    mutating func appendDecimal(_ v: UInt64) {
+        if v < 10 {
+            append(UInt8(truncatingIfNeeded: v) &+ 48)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { tmp in
+            var i = 20
+            var x = v
+            while x > 0 {
+                i -= 1
+                tmp[i] = UInt8(truncatingIfNeeded: x % 10) &+ 48
+                x /= 10
+            }
+            append(contentsOf: UnsafeBufferPointer(rebasing: tmp[i..<20]))
+        }
+    }
+
+    /// Appends `v` in decimal, with a leading '-' if negative.
+    @inline(__always)
+    mutating func appendDecimal(_ v: Int64) {
+        if v < 0 {
+            append(UInt8(ascii: "-"))
+            appendDecimal(v.magnitude)
+        } else {
+            appendDecimal(UInt64(v))
+        }
+    }
+
+    /// Appends `v` in lowercase hexadecimal without padding or prefix.
+    @inline(__always)
+    mutating func appendHex(_ v: UInt64) {
+        if v == 0 {
+            append(UInt8(ascii: "0"))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { tmp in
+            var i = 16
+            var x = v
+            while x > 0 {
+                i -= 1
+                let nibble = UInt8(truncatingIfNeeded: x & 0xF)
+                tmp[i] = nibble < 10 ? nibble &+ 48 : nibble &+ 87
+                x >>= 4
+            }
+            append(contentsOf: UnsafeBufferPointer(rebasing: tmp[i..<16]))
+        }
+    }
+
+    /// Appends two lowercase hex digits of `b`.
+    @inline(__always)
+    mutating func appendHexByte(_ b: UInt8) {
+        let hi = b >> 4, lo = b & 0xF
+        append(hi < 10 ? hi &+ 48 : hi &+ 87)
+        append(lo < 10 ? lo &+ 48 : lo &+ 87)
+    }
+
+    /// Appends `"cf:<base64 id>"` (quoted graph reference).
+    @inline(__always)
+    mutating func appendReference(_ id: Identifier) {
+        append("\"cf:")
+        id.appendBase64(to: &self)
+        append(UInt8(ascii: "\""))
+    }
+
+    /// Appends a dotted-quad IPv4 address (host-order integer) and `:port`.
+    mutating func appendEndpoint(ip: UInt32, port: UInt16) {
+        appendDecimal(UInt64(ip >> 24))
+        append(UInt8(ascii: "."))
+        appendDecimal(UInt64(ip >> 16 & 0xFF))
+        append(UInt8(ascii: "."))
+        appendDecimal(UInt64(ip >> 8 & 0xFF))
+        append(UInt8(ascii: "."))
+        appendDecimal(UInt64(ip & 0xFF))
+        append(UInt8(ascii: ":"))
+        appendDecimal(UInt64(port))
+    }
+
+    /// Appends a UUID as 8-4-4-4-12 lowercase hex of the 16 bytes in order.
+    mutating func appendUUID(_ uuid: UUIDBytes) {
+        Swift.withUnsafeBytes(of: uuid) { raw in
+            for i in 0..<16 {
+                if i == 4 || i == 6 || i == 8 || i == 10 { append(UInt8(ascii: "-")) }
+                appendHexByte(raw[i])
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Provenance
+
+/// Accumulates W3C elements by section and turns them into PROV-JSON
+/// documents (one line each, without the newline the log sink adds).
+///
+/// Document skeleton, byte for byte as the reference (note the spaces):
+///
+///     {"prefix":{"prov" : "http://www.w3.org/ns/prov", "cf":"http://www.camflow.org"}, "activity":{..}, ..}
+///
+/// with only the non-empty sections, in `W3CSection` order, elements joined by
+/// `,`. Fixes over the reference:
+///
+/// - no element id appears twice in one document (the reference emitted an
+///   element twice, e.g. with `duplicate=true`, giving duplicate JSON keys):
+///   when a record's id is already in the current document, that document is
+///   completed and emitted first and the record starts the next one;
+/// - no per-section size limit: buffers grow, so a large element never makes
+///   the batch retry forever (defect O2); a document is emitted once it
+///   reaches `maxDocumentBytes`.
+///
+/// One batch per reader thread; not thread-safe.
+public struct W3CBatch {
+    /// The element encoder (and its name cache, date cache...).
+    public var encoder: W3CEncoder
+    /// Size at which the current document is emitted.
+    public var maxDocumentBytes: Int
+
+    private var sections: [[UInt8]]
+    private var ids: Set<Identifier> = []
+    private var document: [UInt8] = []
+    private var pendingBytes = 0
+
+    /// Elements in the current (not yet emitted) document.
+    public private(set) var elementCount = 0
+    /// Records that could not be placed in any section (relation type without family).
+    public private(set) var skipped: UInt64 = 0
+    /// Documents emitted so far.
+    public private(set) var documentsEmitted: UInt64 = 0
+
+    /// The fixed document opening (prefix object).
+    public static let prefix: StaticString =
+        "{\"prefix\":{\"prov\" : \"http://www.w3.org/ns/prov\", \"cf\":\"http://www.camflow.org\"}"
+
+    /// Creates an empty batch.
+    public init(encoder: W3CEncoder = W3CEncoder(), maxDocumentBytes: Int = 64 * 1024) {
+        self.encoder = encoder
+        self.maxDocumentBytes = maxDocumentBytes
+        sections = Array(repeating: [], count: W3CSection.allCases.count)
+        for i in sections.indices { sections[i].reserveCapacity(4096) }
+        document.reserveCapacity(maxDocumentBytes + 4096)
+        ids.reserveCapacity(1024)
+    }
+
+    /// Whether no element is waiting.
+    public var isEmpty: Bool { elementCount == 0 }
+
+    /// Adds `record`, emitting the current document first if the record's id
+    /// is already in it, and afterwards if the document reached its size limit.
+    /// - Parameter emit: receives each completed document.
+    /// - Returns: false if the record was skipped (no section for it).
+    @discardableResult
+    public mutating func add(_ record: Record, emit: ([UInt8]) throws -> Void) rethrows -> Bool {
+        guard let section = W3CSection.of(record) else {
+            skipped += 1
+            return false
+        }
+        let id = record.identifier
+        if ids.contains(id) {
+            try flush(emit: emit)
+        }
+        ids.insert(id)
+        let index = section.rawValue
+        let before = sections[index].count
+        if before > 0 { sections[index].append(UInt8(ascii: ",")) }
+        encoder.appendElement(record, to: &sections[index])
+        pendingBytes += sections[index].count - before
+        elementCount += 1
+        if pendingBytes >= maxDocumentBytes {
+            try flush(emit: emit)
+        }
+        return true
+    }
+
+    /// Emits the current document if it holds any element, and starts a new one.
+    public mutating func flush(emit: ([UInt8]) throws -> Void) rethrows {
+        guard elementCount > 0 else { return }
+        document.removeAll(keepingCapacity: true)
+        document.append(Self.prefix)
+        for section in W3CSection.allCases where !sections[section.rawValue].isEmpty {
+            document.append(section.opener)
+            document.append(contentsOf: sections[section.rawValue])
+            document.append(UInt8(ascii: "}"))
+        }
+        document.append(UInt8(ascii: "}"))
+        for i in sections.indices { sections[i].removeAll(keepingCapacity: true) }
+        ids.removeAll(keepingCapacity: true)
+        pendingBytes = 0
+        elementCount = 0
+        documentsEmitted += 1
+        try emit(document)
+    }
+}
