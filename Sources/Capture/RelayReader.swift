@@ -73,12 +73,17 @@ public final class RelayReader {
     /// Bytes of an incomplete record kept for the next read.
     public var pendingBytes: Int { filled }
 
-    /// Waits up to `timeoutMs` milliseconds for data. Returns true if the file
-    /// is readable (or in error, so that the next read reports it).
-    public func wait(timeoutMs: Int32) -> Bool {
-        var p = pollfd(fd: fd, events: Int16(POLLIN | POLLRDNORM), revents: 0)
-        let rc = poll(&p, 1, timeoutMs)
-        return rc > 0
+    /// Waits up to `timeoutMs` milliseconds for data, or until `wakeFD`
+    /// (if not -1) becomes readable. Returns true if the relay file is
+    /// readable (or in error, so that the next read reports it).
+    public func wait(timeoutMs: Int32, wakeFD: Int32 = -1) -> Bool {
+        var fds = (pollfd(fd: fd, events: Int16(POLLIN | POLLRDNORM), revents: 0),
+                   pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0))
+        let rc = withUnsafeMutableBytes(of: &fds) { raw -> Int32 in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: pollfd.self) else { return 0 }
+            return poll(base, wakeFD >= 0 ? 2 : 1, timeoutMs)
+        }
+        return rc > 0 && fds.0.revents != 0
     }
 
     /// Reads once and hands every complete record to `onRecord`, in order.

@@ -1,0 +1,21 @@
+import Synchronization
+
+/// A sink shared by several reader threads: every operation holds one lock,
+/// so chunks are written whole and never interleaved.
+public final class SharedSink: Sendable {
+    private let sink: Mutex<any Sink>
+
+    /// Wraps `sink`, which must not be used directly afterwards.
+    public init(_ sink: sending any Sink) {
+        self.sink = Mutex(sink)
+    }
+
+    /// Writes one chunk.
+    public func write(_ chunk: [UInt8]) throws {
+        try sink.withLock { s in try chunk.withUnsafeBytes { try s.write($0) } }
+    }
+
+    public func flush() throws { try sink.withLock { try $0.flush() } }
+    public func reopen() throws { try sink.withLock { try $0.reopen() } }
+    public func close() { sink.withLock { $0.close() } }
+}
