@@ -40,6 +40,6 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Ini", "Provenance", "CProvenanceABI"]),
         .testTarget(name: "SerializeTests", dependencies: ["Serialize", "Provenance", "CProvenanceABI"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Provenance"]),
-        .testTarget(name: "CamflowTests", dependencies: ["camflow", "Provenance", "CProvenanceABI"]),
+        .testTarget(name: "CamflowTests", dependencies: ["camflow", "Capture", "Provenance", "CProvenanceABI"]),
     ]
 )

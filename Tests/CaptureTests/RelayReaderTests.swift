@@ -1,0 +1,120 @@
+import CProvenanceABI
+import Foundation
+import XCTest
+@testable import Capture
+@testable import Provenance
+
+final class RelayReaderTests: XCTestCase {
+    var dir = ""
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "camflow-relay-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// A FIFO stands in for a relay file; the writer end is returned.
+    func makeFIFO() throws -> (RelayReader, FileHandle) {
+        let path = dir + "/provenance0"
+        XCTAssertEqual(mkfifo(path, 0o600), 0)
+        let reader = try RelayReader(path: path)  // O_NONBLOCK: opens without a writer
+        let writer = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        return (reader, writer)
+    }
+
+    func drain(_ reader: RelayReader) throws -> ([Record], [DecodeError]) {
+        var records: [Record] = []
+        var errors: [DecodeError] = []
+        while try reader.readAvailable(onRecord: { records.append($0) }, onError: { errors.append($0) }) > 0 {}
+        return (records, errors)
+    }
+
+    func testRecordSplitAcrossReadsIsCompletedByTheNextRead() throws {
+        let (reader, writer) = try makeFIFO()
+        let samples = RecordSamples.all.map(\.record)
+        let stream = samples.flatMap(RecordEncoder.encode)
+        let cut = MemoryLayout<prov_relation_record>.size + 40  // inside the second record
+        writer.write(Data(stream[0..<cut]))
+        var (records, errors) = try drain(reader)
+        XCTAssertEqual(records.count, 1)
+        XCTAssertEqual(reader.pendingBytes, 40)
+        writer.write(Data(stream[cut...]))
+        let more = try drain(reader)
+        records += more.0
+        errors += more.1
+        XCTAssertEqual(errors, [])
+        XCTAssertEqual(records.count, samples.count)
+        XCTAssertEqual(records.map(\.identifier), samples.map(\.identifier))
+        XCTAssertEqual(reader.pendingBytes, 0)
+        XCTAssertEqual(reader.stats.decoded, UInt64(samples.count))
+        XCTAssertEqual(reader.stats.bytesRead, UInt64(stream.count))
+    }
+
+    func testByteByByteFeeding() throws {
+        let path = dir + "/long_provenance0"
+        let samples = RecordSamples.all.map(\.record)
+        let stream = samples.flatMap(RecordEncoder.encode)
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let reader = try RelayReader(path: path)
+        let writer = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        var records: [Record] = []
+        for (i, byte) in stream.enumerated() {
+            writer.write(Data([byte]))
+            if i % 7 == 0 || i == stream.count - 1 {
+                while try reader.readAvailable(onRecord: { records.append($0) }) > 0 {}
+            }
+        }
+        XCTAssertEqual(records.count, samples.count)
+    }
+
+    func testUndecodableRecordIsSkippedBySize() throws {
+        let (reader, writer) = try makeFIFO()
+        var bad = RecordEncoder.encode(RecordSamples.all[0].record)
+        bad.withUnsafeMutableBytes { $0.storeBytes(of: UInt16(999), toByteOffset: 4, as: UInt16.self) }
+        let good = RecordEncoder.encode(RecordSamples.all[1].record)
+        writer.write(Data(bad + good))
+        let (records, errors) = try drain(reader)
+        XCTAssertEqual(errors, [.unknownKind(999)])
+        XCTAssertEqual(records.count, 1)
+        XCTAssertEqual(reader.stats.undecodable, 1)
+        XCTAssertEqual(reader.stats.records, 2)
+    }
+
+    func testFramingErrorDiscardsBufferAndRecovers() throws {
+        let (reader, writer) = try makeFIFO()
+        var bad = RecordEncoder.encode(RecordSamples.all[0].record)
+        bad.withUnsafeMutableBytes { $0.storeBytes(of: UInt32(12), toByteOffset: 0, as: UInt32.self) }
+        writer.write(Data(bad))
+        var (records, errors) = try drain(reader)
+        XCTAssertEqual(errors, [.sizeTooSmall(12)])
+        XCTAssertEqual(records.count, 0)
+        XCTAssertEqual(reader.stats.framingErrors, 1)
+        XCTAssertEqual(reader.stats.discardedBytes, UInt64(bad.count))
+        writer.write(Data(RecordEncoder.encode(RecordSamples.all[1].record)))
+        (records, errors) = try drain(reader)
+        XCTAssertEqual(records.count, 1)
+        XCTAssertEqual(errors, [])
+    }
+
+    func testWaitReportsDataAndWakeUps() throws {
+        let (reader, writer) = try makeFIFO()
+        XCTAssertFalse(reader.wait(timeoutMs: 0))
+        var fds: [Int32] = [0, 0]
+        XCTAssertEqual(pipe(&fds), 0)
+        defer { close(fds[0]); close(fds[1]) }
+        var one: UInt8 = 1
+        XCTAssertEqual(write(fds[1], &one, 1), 1)
+        XCTAssertFalse(reader.wait(timeoutMs: 5000, wakeFD: fds[0]))  // woken, relay not readable
+        writer.write(Data(RecordEncoder.encode(RecordSamples.all[0].record)))
+        XCTAssertTrue(reader.wait(timeoutMs: 5000))
+    }
+
+    func testOpenErrorNamesTheFile() {
+        XCTAssertThrowsError(try RelayReader(path: dir + "/nope")) { error in
+            XCTAssertEqual("\(error)", "cannot open \(dir)/nope: No such file or directory")
+        }
+    }
+}
