@@ -1,0 +1,91 @@
+import Foundation
+import XCTest
+
+/// Runs the built `camflow` binary as a subprocess.
+enum CLI {
+    /// The camflow executable next to the test bundle (same build directory).
+    static var binary: String {
+        if let env = ProcessInfo.processInfo.environment["CAMFLOW_BINARY"] { return env }
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        // XCTest runs <build>/camflowPackageTests.xctest; find <build>/camflow
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("camflow").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return exe.deletingLastPathComponent().appendingPathComponent("camflow").path
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+    }
+
+    /// Runs `executable` (default: camflow) with `arguments` to completion.
+    static func run(_ arguments: [String], executable: String = binary) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus,
+                      stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// A temporary directory removed at deinit.
+final class Scratch {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "camflow-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    func file(_ name: String, _ contents: [UInt8] = []) -> String {
+        let p = path + "/" + name
+        try? FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent,
+                                                 withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: p, contents: Data(contents))
+        return p
+    }
+
+    @discardableResult
+    func text(_ name: String, _ contents: String) -> String { file(name, Array(contents.utf8)) }
+
+    func dir(_ name: String) -> String {
+        let p = path + "/" + name
+        try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
+        return p
+    }
+
+    func read(_ name: String) -> [UInt8] {
+        (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path + "/" + name)))) ?? []
+    }
+
+    /// A securityfs stand-in with the files `record` and `configure` use.
+    func securityFS() -> String {
+        for name in ["self", "epoch", "flush", "enable", "all", "relay_conf"] { file("sec/" + name) }
+        file("sec/dropped", [0, 0, 0, 0, 0, 0, 0, 0])
+        file("sec/boot_id", [0, 0, 0, 0])
+        file("sec/machine_id", [0, 0, 0, 0])
+        return path + "/sec"
+    }
+
+    /// A camflowd.ini writing W3C to `log` in this directory.
+    func recorderConfig(log: String = "audit.log") -> String {
+        text("camflowd.ini", "[general]\noutput=log\nformat=w3c\n[log]\npath=\(path)/\(log)\n")
+    }
+}
