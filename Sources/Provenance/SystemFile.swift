@@ -59,7 +59,7 @@ public enum SystemFile {
     }
 
     /// Writes the raw bytes of a C value (a control structure) to `path`.
-    public static func writeValue<T: BitwiseCopyable>(_ value: T, to path: String) throws {
+    public static func writeValue<T>(_ value: T, to path: String) throws {
         var copy = value
         try withUnsafeBytes(of: &copy) { (buffer) in
             try write(buffer, to: path)
@@ -91,7 +91,7 @@ public enum SystemFile {
 
     /// Reads exactly `MemoryLayout<T>.size` bytes from `path` and returns them as a `T`.
     /// - Throws: a `SystemError` whose detail gives the sizes when the file is shorter.
-    public static func readValue<T: BitwiseCopyable>(_ type: T.Type, from path: String) throws -> T {
+    public static func readValue<T>(_ type: T.Type, from path: String) throws -> T {
         let size = MemoryLayout<T>.size
         let bytes = try read(path, limit: size)
         guard bytes.count == size else {
