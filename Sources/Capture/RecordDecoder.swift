@@ -93,7 +93,7 @@ public enum RecordDecoder {
             return Record(header: header, element: e, node: n, payload: .proc(ProcInfo(tgid: r.tgid)))
         case .inode:
             let (r, e, n) = try fixed(rec, prov_inode_record.self, kind) { ($0.elt, $0.node) }
-            let uuid = withUnsafeBytes(of: r.sb_uuid) { UUIDBytes(bytes: $0) }
+            let uuid = withUnsafeBytes(of: r.sb_uuid) { UUIDBytes(raw: $0) }
             return Record(header: header, element: e, node: n,
                           payload: .inode(InodeInfo(ino: r.ino, mode: r.mode, superblockUUID: uuid)))
         case .msg:
@@ -104,7 +104,7 @@ public enum RecordDecoder {
             return Record(header: header, element: e, node: n, payload: .shm(ShmInfo(mode: r.mode)))
         case .sb:
             let (r, e, n) = try fixed(rec, prov_sb_record.self, kind) { ($0.elt, $0.node) }
-            let uuid = withUnsafeBytes(of: r.uuid) { UUIDBytes(bytes: $0) }
+            let uuid = withUnsafeBytes(of: r.uuid) { UUIDBytes(raw: $0) }
             return Record(header: header, element: e, node: n, payload: .sb(SuperblockInfo(uuid: uuid)))
         case .packet:
             let (r, e, n) = try fixed(rec, prov_packet_record.self, kind) { ($0.elt, $0.node) }

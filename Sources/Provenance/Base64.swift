@@ -6,30 +6,32 @@ public enum Base64 {
     /// Appends the base64 form of `input` to `out`.
     @inlinable public static func append(_ input: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         let n = input.count
-        out.reserveCapacity(out.count + (n + 2) / 3 * 4)
-        alphabet.withUnsafeBufferPointer { table in
-            var i = 0
-            while i + 3 <= n {
-                let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-                out.append(table[Int(v >> 18 & 63)])
-                out.append(table[Int(v >> 12 & 63)])
-                out.append(table[Int(v >> 6 & 63)])
-                out.append(table[Int(v & 63)])
-                i += 3
-            }
-            let rest = n - i
-            if rest == 1 {
-                let v = UInt32(input[i]) << 16
-                out.append(table[Int(v >> 18 & 63)])
-                out.append(table[Int(v >> 12 & 63)])
-                out.append(UInt8(ascii: "="))
-                out.append(UInt8(ascii: "="))
-            } else if rest == 2 {
-                let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
-                out.append(table[Int(v >> 18 & 63)])
-                out.append(table[Int(v >> 12 & 63)])
-                out.append(table[Int(v >> 6 & 63)])
-                out.append(UInt8(ascii: "="))
+        let length = (n + 2) / 3 * 4
+        guard length > 0 else { return }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: length))
+        out.withUnsafeMutableBufferPointer { buffer in
+            alphabet.withUnsafeBufferPointer { table in
+                var o = start
+                var i = 0
+                while i + 3 <= n {
+                    let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+                    buffer[o] = table[Int(v >> 18 & 63)]
+                    buffer[o + 1] = table[Int(v >> 12 & 63)]
+                    buffer[o + 2] = table[Int(v >> 6 & 63)]
+                    buffer[o + 3] = table[Int(v & 63)]
+                    i += 3
+                    o += 4
+                }
+                let rest = n - i
+                if rest > 0 {
+                    var v = UInt32(input[i]) << 16
+                    if rest == 2 { v |= UInt32(input[i + 1]) << 8 }
+                    buffer[o] = table[Int(v >> 18 & 63)]
+                    buffer[o + 1] = table[Int(v >> 12 & 63)]
+                    buffer[o + 2] = rest == 2 ? table[Int(v >> 6 & 63)] : UInt8(ascii: "=")
+                    buffer[o + 3] = UInt8(ascii: "=")
+                }
             }
         }
     }

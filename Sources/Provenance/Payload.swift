@@ -208,11 +208,12 @@ public struct MachineInfo: Sendable, Equatable {
 
 /// 16 raw UUID bytes.
 public struct UUIDBytes: Sendable, Equatable, Hashable {
+    /// The first and last 8 bytes, as loaded from memory (host order).
     public var high: UInt64
     public var low: UInt64
     public static let zero = UUIDBytes(high: 0, low: 0)
 
-    init(high: UInt64, low: UInt64) {
+    @usableFromInline init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
     }
@@ -226,6 +227,16 @@ public struct UUIDBytes: Sendable, Equatable, Hashable {
             }
         }
         self = value
+    }
+
+    /// Builds from the first 16 bytes of `raw` (fewer bytes give `.zero`).
+    @inlinable public init(raw: UnsafeRawBufferPointer) {
+        guard raw.count >= 16 else {
+            self = .zero
+            return
+        }
+        self.init(high: raw.loadUnaligned(as: UInt64.self),
+                  low: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
     }
 
     /// The 16 bytes in order.
