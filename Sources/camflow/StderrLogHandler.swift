@@ -42,8 +42,18 @@ struct StderrLogHandler: LogHandler {
     }
 }
 
-/// The process-wide logger; the label is the program name the user invoked.
-nonisolated(unsafe) var log = Logger(label: "camflow")
+/// The name the program was invoked as (argv[0] basename): camflow, camflowd or camconfd.
+let invokedAs: String = {
+    guard let first = CommandLine.arguments.first else { return "camflow" }
+    return first.split(separator: "/").last.map(String.init) ?? "camflow"
+}()
+
+/// The process-wide logger (stderr), labelled with the invoked name.
+/// Initialised on first use, which bootstraps swift-log.
+let log: Logger = {
+    LoggingSystem.bootstrap { label in StderrLogHandler(label: label) }
+    return Logger(label: invokedAs)
+}()
 
 /// Logs `message` as an error (one line on stderr) and exits with status 1.
 func fail(_ message: String) -> Never {
