@@ -16,6 +16,7 @@ public struct RelayFile: Sendable, Equatable {
     public var channel: RelayChannel
     public var cpu: Int
 
+    /// Creates a value from its fields.
     public init(path: String, channel: RelayChannel, cpu: Int) {
         self.path = path
         self.channel = channel

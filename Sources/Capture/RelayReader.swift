@@ -17,6 +17,7 @@ public struct ReaderStats: Sendable, Equatable {
     /// Bytes discarded after framing errors.
     public var discardedBytes: UInt64 = 0
 
+    /// Creates a value from its fields.
     public init() {}
 
     /// Adds another reader's counters to these.

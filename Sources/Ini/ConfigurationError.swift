@@ -13,6 +13,7 @@ public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
     public var value: String?
     public var message: String
 
+    /// Creates a value from its fields.
     public init(path: String, line: Int?, section: String, key: String, value: String?, message: String) {
         self.path = path
         self.line = line

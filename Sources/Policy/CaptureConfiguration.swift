@@ -37,6 +37,7 @@ public struct CaptureConfiguration: Equatable, Sendable {
     /// `[relay]` geometry.
     public var relay = RelayGeometry()
 
+    /// Creates a value from its fields.
     public init() {}
 }
 
@@ -46,6 +47,7 @@ public struct Compression: Equatable, Sendable {
     public var node: Bool?
     public var edge: Bool?
     public var duplicate: Bool?
+    /// Creates a value from its fields.
     public init() {}
 }
 
@@ -54,6 +56,7 @@ public struct TargetLists: Equatable, Sendable {
     public var track: [String] = []
     public var propagate: [String] = []
     public var opaque: [String] = []
+    /// Creates a value from its fields.
     public init() {}
 }
 
@@ -62,6 +65,7 @@ public struct IPv4Lists: Equatable, Sendable {
     public var track: [IPv4Filter] = []
     public var propagate: [IPv4Filter] = []
     public var record: [IPv4Filter] = []
+    /// Creates a value from its fields.
     public init() {}
 }
 
@@ -73,6 +77,7 @@ public struct IPv4Filter: Equatable, Sendable, CustomStringConvertible {
     public var prefixLength: UInt8
     public var port: UInt16
 
+    /// Creates a value from its fields.
     public init(address: UInt32, prefixLength: UInt8, port: UInt16) {
         self.address = address
         self.prefixLength = prefixLength
@@ -116,5 +121,6 @@ public struct RelayGeometry: Equatable, Sendable {
     public var buffExp: UInt32 = 20
     /// Sub-buffers per CPU and channel (default 8).
     public var subufNb: UInt32 = 8
+    /// Creates a value from its fields.
     public init() {}
 }

@@ -4,12 +4,17 @@ import Provenance
 /// (`/etc/camflow-machine_id`, `/etc/camflow-boot_id`): 4 raw bytes each,
 /// a host-endian u32. Paths are parameters for tests.
 public struct IdentityFiles: Sendable {
+    /// The reference path of the machine id file.
     public static let defaultMachineIDPath = "/etc/camflow-machine_id"
+    /// The reference path of the boot counter file.
     public static let defaultBootIDPath = "/etc/camflow-boot_id"
 
+    /// Where the machine id is kept.
     public var machineIDPath: String
+    /// Where the boot counter is kept.
     public var bootIDPath: String
 
+    /// Creates a value from its fields.
     public init(machineIDPath: String = IdentityFiles.defaultMachineIDPath,
                 bootIDPath: String = IdentityFiles.defaultBootIDPath) {
         self.machineIDPath = machineIDPath

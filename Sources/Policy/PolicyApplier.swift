@@ -28,9 +28,12 @@ public struct ApplyReport: Equatable, Sendable {
 /// counter file is incremented once per boot, not once per run (a fix over
 /// the reference) — then `enable`, then `all`.
 public struct PolicyApplier: Sendable {
+    /// The kernel control files.
     public var securityFS: SecurityFS
+    /// The persistent id files.
     public var identityFiles: IdentityFiles
 
+    /// Creates a value from its fields.
     public init(securityFS: SecurityFS = SecurityFS(), identityFiles: IdentityFiles = IdentityFiles()) {
         self.securityFS = securityFS
         self.identityFiles = identityFiles

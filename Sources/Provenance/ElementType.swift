@@ -28,6 +28,7 @@ public enum RelationFamily: Sendable, Equatable, CaseIterable {
 /// kernel's provenance_names.h table.
 public struct NodeType: RawRepresentable, Hashable, Sendable {
     public let rawValue: UInt64
+    /// Creates a value from its fields.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
     /// The type name as written in `prov:type` ("task", "file"...), or nil if unknown.
@@ -61,6 +62,7 @@ public struct NodeType: RawRepresentable, Hashable, Sendable {
 /// A relation type word (`RL_*`), with its name and family.
 public struct RelationType: RawRepresentable, Hashable, Sendable {
     public let rawValue: UInt64
+    /// Creates a value from its fields.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
     /// The type name ("read", "write"...), or nil if unknown.

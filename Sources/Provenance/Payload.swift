@@ -61,6 +61,7 @@ public struct RelationInfo: Sendable, Equatable {
     public var allowed: Bool
     public var hasOffset: Bool
 
+    /// Creates a value from its fields.
     public init(sender: Identifier, receiver: Identifier, offset: Int64 = 0, flags: UInt64 = 0,
                 taskID: UInt64 = 0, allowed: Bool = true, hasOffset: Bool = false) {
         self.sender = sender
@@ -92,12 +93,14 @@ public struct TaskInfo: Sendable, Equatable {
     public var pidns: UInt32 = 0
     public var netns: UInt32 = 0
     public var cgroupns: UInt32 = 0
+    /// Creates a value from its fields.
     public init() {}
 }
 
 /// Process memory and credentials (`ENT_PROC`).
 public struct ProcInfo: Sendable, Equatable {
     public var tgid: UInt32
+    /// Creates a value from its fields.
     public init(tgid: UInt32) { self.tgid = tgid }
 }
 
@@ -107,6 +110,7 @@ public struct InodeInfo: Sendable, Equatable {
     public var mode: UInt16
     /// UUID of the file system's superblock (16 raw bytes).
     public var superblockUUID: UUIDBytes
+    /// Creates a value from its fields.
     public init(ino: UInt64, mode: UInt16, superblockUUID: UUIDBytes = .zero) {
         self.ino = ino
         self.mode = mode
@@ -117,18 +121,21 @@ public struct InodeInfo: Sendable, Equatable {
 /// A SysV message (`ENT_MSG`).
 public struct MsgInfo: Sendable, Equatable {
     public var type: Int64
+    /// Creates a value from its fields.
     public init(type: Int64) { self.type = type }
 }
 
 /// A SysV shared memory segment (`ENT_SHM`).
 public struct ShmInfo: Sendable, Equatable {
     public var mode: UInt16
+    /// Creates a value from its fields.
     public init(mode: UInt16) { self.mode = mode }
 }
 
 /// A superblock (`ENT_SBLCK`).
 public struct SuperblockInfo: Sendable, Equatable {
     public var uuid: UUIDBytes
+    /// Creates a value from its fields.
     public init(uuid: UUIDBytes) { self.uuid = uuid }
 }
 
@@ -136,6 +143,7 @@ public struct SuperblockInfo: Sendable, Equatable {
 public struct PacketInfo: Sendable, Equatable {
     /// IP total length.
     public var length: UInt32
+    /// Creates a value from its fields.
     public init(length: UInt32) { self.length = length }
 }
 
@@ -148,6 +156,7 @@ public struct IattrInfo: Sendable, Equatable {
     public var atime: Int64 = 0
     public var ctime: Int64 = 0
     public var mtime: Int64 = 0
+    /// Creates a value from its fields.
     public init() {}
 }
 
@@ -158,6 +167,7 @@ public struct TextPayload: Sendable, Equatable {
     /// Length of the value before the kernel cut it; `> bytes.count` means truncated.
     public var originalLength: UInt32
 
+    /// Creates a value from its fields.
     public init(bytes: [UInt8], originalLength: UInt32? = nil) {
         self.bytes = bytes
         self.originalLength = originalLength ?? UInt32(truncatingIfNeeded: bytes.count)
@@ -173,6 +183,7 @@ public struct XattrInfo: Sendable, Equatable {
     public var value: [UInt8]
     /// Size of the value before the kernel cut it.
     public var originalValueLength: UInt32
+    /// Creates a value from its fields.
     public init(name: [UInt8], value: [UInt8], originalValueLength: UInt32? = nil) {
         self.name = name
         self.value = value
@@ -185,6 +196,7 @@ public struct DiscInfo: Sendable, Equatable {
     /// The task that disclosed it.
     public var parent: Identifier
     public var content: [UInt8]
+    /// Creates a value from its fields.
     public init(parent: Identifier, content: [UInt8]) {
         self.parent = parent
         self.content = content
@@ -203,6 +215,7 @@ public struct MachineInfo: Sendable, Equatable {
     public var machine: [UInt8] = []
     public var domainname: [UInt8] = []
     public var commit: [UInt8] = []
+    /// Creates a value from its fields.
     public init() {}
 }
 

@@ -49,6 +49,7 @@ public struct RecordHeader: Sendable, Equatable {
     /// CLOCK_REALTIME when the record was made, in nanoseconds.
     public var timeNs: UInt64
 
+    /// Creates a value from its fields.
     public init(size: UInt32 = 0, flags: UInt8 = 0, timeNs: UInt64 = 0) {
         self.size = size
         self.flags = flags
@@ -67,6 +68,7 @@ public struct Element: Sendable, Equatable {
     /// Taint label bitmap.
     public var taint: UInt64
 
+    /// Creates a value from its fields.
     public init(identifier: Identifier, epoch: UInt32 = 0, flags: UInt32 = 0,
                 jiffies: UInt64 = 0, taint: UInt64 = 0) {
         self.identifier = identifier
@@ -87,6 +89,7 @@ public struct NodeCommon: Sendable, Equatable {
 
     public static let none = NodeCommon(nameID: .zero)
 
+    /// Creates a value from its fields.
     public init(nameID: Identifier, secid: UInt32 = 0, uid: UInt32 = 0, gid: UInt32 = 0) {
         self.nameID = nameID
         self.secid = secid
@@ -104,6 +107,7 @@ public struct Record: Sendable, Equatable {
     public var node: NodeCommon
     public var payload: Payload
 
+    /// Creates a value from its fields.
     public init(header: RecordHeader = RecordHeader(), element: Element,
                 node: NodeCommon = .none, payload: Payload) {
         self.header = header

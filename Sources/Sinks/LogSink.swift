@@ -68,6 +68,7 @@ public final class LogSink: Sink {
         fd = newFD
     }
 
+    /// Closes the file; later writes fail with EBADF.
     public func close() {
         if fd >= 0 {
             Glibc.close(fd)

@@ -27,6 +27,7 @@ public struct RecorderConfiguration: Equatable, Sendable {
     /// `[fifo] path`.
     public var fifoPath: String?
 
+    /// Creates a value from its fields.
     public init(output: OutputKind, format: OutputFormat) {
         self.output = output
         self.format = format
@@ -43,6 +44,7 @@ public struct MQTTSettings: Equatable, Sendable {
     public var password: String?
     public var qos: Int = 0
     public var topic: String?
+    /// Creates a value from its fields.
     public init() {}
 }
 

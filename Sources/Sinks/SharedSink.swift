@@ -15,7 +15,10 @@ public final class SharedSink: Sendable {
         try sink.withLock { s in try chunk.withUnsafeBytes { try s.write($0) } }
     }
 
+    /// Makes written data durable (under the lock).
     public func flush() throws { try sink.withLock { try $0.flush() } }
+    /// Reopens the output (under the lock).
     public func reopen() throws { try sink.withLock { try $0.reopen() } }
+    /// Closes the output (under the lock).
     public func close() { sink.withLock { $0.close() } }
 }
