@@ -84,11 +84,13 @@ struct ReaderWorker {
         var lastFlush = monotonicMilliseconds()
         while !shared.stopping.load(ordering: .acquiring) && !readFailed {
             let wait = max(0, Self.flushIntervalMs - (monotonicMilliseconds() - lastFlush))
-            if reader.wait(timeoutMs: Int32(wait), wakeFD: shared.wakeFD) {
-                // Readable but empty: a regular file at its end or a FIFO
-                // without writer (tests); do not spin.
-                if readOnce() == 0 { usleep(10_000) }
-            }
+            // relay signals readability only when a sub-buffer is full, so
+            // read after every wait: data in a partly filled sub-buffer is
+            // then picked up within a flush interval.
+            let readable = reader.wait(timeoutMs: Int32(wait), wakeFD: shared.wakeFD)
+            // Readable but empty: a regular file at its end or a FIFO
+            // without writer (tests); do not spin.
+            if readOnce() == 0 && readable { usleep(10_000) }
             if monotonicMilliseconds() - lastFlush >= Self.flushIntervalMs {
                 batch.flush(emit: emit)
                 lastFlush = monotonicMilliseconds()
