@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Provenance LSM - open files: open, read, write, mmap
+ *
+ * file_permission is called for read, write, readdir, splice and friends
+ * (including on pipes and sockets), so it records the data flows through
+ * file descriptors.
+ */
+
+#include <linux/fs.h>
+#include <linux/lsm_hooks.h>
+#include <linux/mman.h>
+
+#include "common.h"
+#include "node.h"
+#include "objects.h"
+#include "policy.h"
+#include "record.h"
+#include "setup.h"
+
+static struct prov_node *prov_file_node(struct file *file)
+{
+	struct prov_node *n = prov_inode_get(file_inode(file));
+
+	if (n)
+		prov_name_path(n, &file->f_path, false);
+	return n;
+}
+
+static int prov_file_permission(struct file *file, int mask)
+{
+	struct prov_edge edge = {
+		.flags = mask,
+		.offset = READ_ONCE(file->f_pos),
+		.has_offset = true,
+	};
+	umode_t mode = file_inode(file)->i_mode;
+	bool read = mask & MAY_READ;
+	bool write = mask & (MAY_WRITE | MAY_APPEND);
+	bool exec = mask & MAY_EXEC;
+	struct prov_node *n;
+	struct prov_ctx ctx;
+
+	if (!(read || write || exec))
+		return 0;
+	if (IS_PRIVATE(file_inode(file)) || !prov_ctx_current(&ctx, true))
+		return 0;
+	n = prov_file_node(file);
+	if (!n)
+		return 0;
+	if (S_ISSOCK(mode)) {
+		if (write)
+			prov_generates(RL_SND, ctx.proc, ctx.task, n, &edge);
+		if (read)
+			prov_uses(RL_RCV, n, ctx.task, ctx.proc, &edge);
+		return 0;
+	}
+	if (write)
+		prov_generates(RL_WRITE, ctx.proc, ctx.task, n, &edge);
+	if (read)
+		prov_uses(RL_READ, n, ctx.task, ctx.proc, &edge);
+	if (!exec)
+		return 0;
+	if (S_ISDIR(mode))
+		prov_uses(RL_SEARCH, n, ctx.task, ctx.proc, &edge);
+	else if (prov_is_opaque(n))
+		prov_set_flags(ctx.proc, PROV_FLAG_OPAQUE, 0);
+	else
+		prov_derives(RL_EXEC, n, ctx.proc, &edge);
+	return 0;
+}
+
+static int prov_file_open(struct file *file)
+{
+	struct prov_edge edge = {
+		.offset = READ_ONCE(file->f_pos),
+		.has_offset = true,
+	};
+	struct prov_node *n;
+	struct prov_ctx ctx;
+
+	if (!prov_ctx_current(&ctx, true))
+		return 0;
+	n = prov_inode_get(file_inode(file));
+	if (!n)
+		return 0;
+	/* A tracked process tracks what it opens. */
+	if ((prov_is_tracked(ctx.proc) || prov_is_tracked(ctx.task)) &&
+	    !prov_is_opaque(n))
+		prov_set_flags(n, PROV_FLAG_TRACKED, 0);
+	prov_name_path(n, &file->f_path, false);
+	prov_uses(RL_OPEN, n, ctx.task, ctx.proc, &edge);
+	return 0;
+}
+
+static int prov_mmap_file(struct file *file, unsigned long reqprot,
+			  unsigned long prot, unsigned long flags)
+{
+	struct prov_edge edge = { .flags = prot };
+	unsigned long type = flags & MAP_TYPE;
+	struct prov_node *n;
+	struct prov_ctx ctx;
+
+	if (!file || !prov_ctx_current(&ctx, true))
+		return 0;
+	if (prov_is_opaque(ctx.proc))
+		return 0;
+	n = prov_file_node(file);
+	if (!n)
+		return 0;
+	if (type == MAP_SHARED || type == MAP_SHARED_VALIDATE)
+		prov_uses(RL_MMAP, n, ctx.task, ctx.proc, &edge);
+	else
+		prov_uses(RL_MMAP_PRIVATE, n, ctx.task, ctx.proc, &edge);
+	return 0;
+}
+
+static struct security_hook_list prov_file_hooks[] __lsm_ro_after_init = {
+	LSM_HOOK_INIT(file_permission, prov_file_permission),
+	LSM_HOOK_INIT(file_open, prov_file_open),
+	LSM_HOOK_INIT(mmap_file, prov_mmap_file),
+};
+
+void __init prov_file_add_hooks(void)
+{
+	security_add_hooks(prov_file_hooks, ARRAY_SIZE(prov_file_hooks),
+			   PROV_LSM_NAME);
+}

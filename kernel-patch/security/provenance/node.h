@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Provenance LSM - in-kernel state of a graph node
+ *
+ * Every kernel object we observe carries a struct prov_node in its LSM
+ * blob.  The node embeds the wire record of its kind (the bytes that are
+ * streamed to userspace) together with private bookkeeping that never
+ * leaves the kernel.
+ */
+
+#ifndef _SECURITY_PROVENANCE_NODE_H
+#define _SECURITY_PROVENANCE_NODE_H
+
+#include <linux/build_bug.h>
+#include <linux/spinlock.h>
+#include <linux/stddef.h>
+#include <linux/types.h>
+#include <uapi/linux/provenance.h>
+
+/* The leading part of every node record. */
+struct prov_node_prefix {
+	struct prov_record_header hdr;
+	struct prov_element elt;
+	struct prov_node_common node;
+};
+
+/* The fixed-size node records a struct prov_node can hold. */
+union prov_node_record {
+	struct prov_node_prefix c;
+	struct prov_task_record task;
+	struct prov_proc_record proc;
+	struct prov_inode_record inode;
+	struct prov_msg_record msg;
+	struct prov_shm_record shm;
+	struct prov_sb_record sb;
+	struct prov_packet_record packet;
+	struct prov_iattr_record iattr;
+};
+
+/*
+ * Kind of object a node lives in.  It selects the lockdep class of the
+ * node lock and how the record is refreshed before it is written.
+ */
+enum prov_class {
+	PROV_CLASS_TRANSIENT = 0,	/* owned by one caller, no lock */
+	PROV_CLASS_PROC,		/* struct cred */
+	PROV_CLASS_TASK,		/* struct task_struct */
+	PROV_CLASS_INODE,		/* struct inode */
+	PROV_CLASS_MSG,			/* struct msg_msg */
+	PROV_CLASS_IPC,			/* struct kern_ipc_perm */
+	PROV_CLASS_SB,			/* struct super_block */
+	PROV_CLASS_MACHINE,		/* the running kernel */
+	PROV_CLASS_MAX,
+};
+
+/* Private state bits (struct prov_node.state), under the node lock. */
+#define PROV_NODE_OUTGOING	0x0001	/* this version has an outgoing edge */
+#define PROV_NODE_NAME_WEAK	0x0002	/* named from a dentry, not a path */
+#define PROV_NODE_ARGS_DONE	0x0004	/* exec arguments recorded */
+
+struct prov_node {
+	/*
+	 * Protects the bookkeeping and the record.  Always taken with
+	 * interrupts disabled, never nested with another node lock.
+	 */
+	spinlock_t lock;
+	/* Kernel object the node describes, used to refresh the record. */
+	void *obj;
+	u8 class;		/* enum prov_class */
+	u8 live;		/* initialised and not yet freed */
+	u16 state;		/* PROV_NODE_* */
+	u32 recorded_epoch;	/* epoch this version was last written in */
+	u32 named_epoch;	/* epoch the name was last recorded in */
+	u32 linked_epoch;	/* epoch of the last ran_on edge */
+	u32 k_version;		/* machine version of the last ran_on edge */
+	/* Edge compression: the last edge recorded into this node. */
+	u32 prev_version;
+	u32 prev_epoch;
+	u64 prev_id;
+	u64 prev_type;
+	/* Last member: blobs only allocate the record of their kind. */
+	union prov_node_record rec;
+};
+
+/* Bytes of a node holding a record of type @type. */
+#define PROV_NODE_SIZE(type) (offsetof(struct prov_node, rec) + sizeof(type))
+
+/* A transient node with room for the longest record. */
+struct prov_long_node {
+	struct prov_node n;
+	u8 room[PROV_RECORD_MAX - sizeof(union prov_node_record)];
+};
+
+static_assert(offsetof(struct prov_long_node, room) ==
+	      offsetof(struct prov_long_node, n.rec) +
+	      sizeof(union prov_node_record));
+
+/* What the source end of an edge contributes to the edge. */
+struct prov_src {
+	union prov_identifier id;
+	u32 flags;
+	u64 taint;
+};
+
+static inline u64 prov_node_type(const struct prov_node *n)
+{
+	return n->rec.c.elt.identifier.node.type;
+}
+
+static inline u64 prov_node_id(const struct prov_node *n)
+{
+	return n->rec.c.elt.identifier.node.id;
+}
+
+/* Public flags, read without the lock. */
+static inline u32 prov_flags(const struct prov_node *n)
+{
+	return READ_ONCE(n->rec.c.elt.flags);
+}
+
+static inline bool prov_is_tracked(const struct prov_node *n)
+{
+	return prov_flags(n) & PROV_FLAG_TRACKED;
+}
+
+static inline bool prov_is_opaque(const struct prov_node *n)
+{
+	return prov_flags(n) & PROV_FLAG_OPAQUE;
+}
+
+static inline struct prov_payload_record *prov_payload(struct prov_node *n)
+{
+	return (struct prov_payload_record *)&n->rec;
+}
+
+static inline void prov_lock(struct prov_node *n, unsigned long *flags)
+{
+	if (n->class != PROV_CLASS_TRANSIENT)
+		spin_lock_irqsave(&n->lock, *flags);
+	else
+		*flags = 0;
+}
+
+static inline void prov_unlock(struct prov_node *n, unsigned long flags)
+{
+	if (n->class != PROV_CLASS_TRANSIENT)
+		spin_unlock_irqrestore(&n->lock, flags);
+}
+
+#endif /* _SECURITY_PROVENANCE_NODE_H */

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Provenance LSM - the nodes of kernel objects (LSM blobs)
+ */
+
+#ifndef _SECURITY_PROVENANCE_OBJECTS_H
+#define _SECURITY_PROVENANCE_OBJECTS_H
+
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/lsm_hooks.h>
+#include <linux/sched.h>
+
+#include "node.h"
+
+extern struct lsm_blob_sizes prov_blob_sizes;
+
+/* Task blob: the node and the clone edge waiting for the child to run. */
+struct prov_task_blob {
+	struct prov_src clone_src;	/* parent task at clone time */
+	u64 clone_flags;
+	u32 clone_pending;		/* clone edge not recorded yet */
+	struct prov_node node;		/* last member, see struct prov_node */
+};
+
+static inline struct prov_node *prov_live(struct prov_node *n)
+{
+	return n && READ_ONCE(n->live) ? n : NULL;
+}
+
+/* Blob of a cred, initialised or not. */
+static inline struct prov_node *prov_cred_blob(const struct cred *cred)
+{
+	if (unlikely(!cred || !cred->security))
+		return NULL;
+	return cred->security + prov_blob_sizes.lbs_cred;
+}
+
+static inline struct prov_node *prov_cred_node(const struct cred *cred)
+{
+	if (unlikely(!cred || !cred->security))
+		return NULL;
+	return prov_live(cred->security + prov_blob_sizes.lbs_cred);
+}
+
+static inline bool prov_is_opaque_cred(const struct cred *cred)
+{
+	struct prov_node *n = prov_cred_node(cred);
+
+	return n && prov_is_opaque(n);
+}
+
+static inline struct prov_task_blob *
+prov_task_blob(const struct task_struct *task)
+{
+	if (unlikely(!task || !task->security))
+		return NULL;
+	return task->security + prov_blob_sizes.lbs_task;
+}
+
+static inline struct prov_node *prov_task_node(const struct task_struct *task)
+{
+	struct prov_task_blob *blob = prov_task_blob(task);
+
+	return blob ? prov_live(&blob->node) : NULL;
+}
+
+static inline struct prov_node *prov_inode_blob(const struct inode *inode)
+{
+	if (unlikely(!inode || !inode->i_security))
+		return NULL;
+	return inode->i_security + prov_blob_sizes.lbs_inode;
+}
+
+static inline struct prov_node *prov_inode_node(const struct inode *inode)
+{
+	if (unlikely(!inode || !inode->i_security))
+		return NULL;
+	return prov_live(inode->i_security + prov_blob_sizes.lbs_inode);
+}
+
+/* Superblock blob: a random identity for file systems without a uuid. */
+struct prov_sb_blob {
+	u8 uuid[16];
+};
+
+static inline struct prov_sb_blob *prov_sb_blob(const struct super_block *sb)
+{
+	if (unlikely(!sb || !sb->s_security))
+		return NULL;
+	return sb->s_security + prov_blob_sizes.lbs_superblock;
+}
+
+/* The process memory and the task of current. */
+struct prov_ctx {
+	struct prov_node *proc;
+	struct prov_node *task;
+};
+
+bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep);
+struct prov_node *prov_current_task(void);
+u64 prov_current_task_id(void);
+
+/* Called by the engine, node lock held, before a node is written. */
+void prov_proc_refresh(struct prov_node *n);
+void prov_task_refresh(struct prov_node *n);
+void prov_inode_refresh(struct prov_node *n);
+
+/* Inode node with its type brought up to date; NULL if not recorded. */
+struct prov_node *prov_inode_get(struct inode *inode);
+void prov_inode_mark_opaque(struct inode *inode);
+
+/* Secid of the process memory, refreshed outside the node lock. */
+void prov_proc_update_secid(struct prov_node *proc);
+
+#endif /* _SECURITY_PROVENANCE_OBJECTS_H */

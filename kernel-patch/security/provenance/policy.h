@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Provenance LSM - capture policy
+ */
+
+#ifndef _SECURITY_PROVENANCE_POLICY_H
+#define _SECURITY_PROVENANCE_POLICY_H
+
+#include <linux/atomic.h>
+#include <linux/compiler.h>
+#include <linux/types.h>
+#include <uapi/linux/provenance.h>
+
+/*
+ * Global capture policy.  Written through securityfs, read locklessly by
+ * the hooks (every field is a single word read with READ_ONCE).
+ */
+struct prov_policy {
+	bool enabled;		/* capture on */
+	bool all;		/* whole-system capture */
+	bool should_version;	/* keep the graph acyclic with versions */
+	bool compress_node;	/* version only nodes with an outgoing edge */
+	bool compress_edge;	/* drop an edge equal to the previous one */
+	bool duplicate;		/* re-write nodes with every edge */
+	u64 node_filter;	/* node subtypes never recorded */
+	u64 derived_filter;	/* relation subtypes never recorded */
+	u64 generated_filter;
+	u64 used_filter;
+	u64 informed_filter;
+	u64 prop_node_filter;	/* node subtypes that stop propagation */
+	u64 prop_derived_filter; /* relation subtypes that stop propagation */
+	u64 prop_generated_filter;
+	u64 prop_used_filter;
+	u64 prop_informed_filter;
+};
+
+extern struct prov_policy prov_policy;
+extern atomic_t prov_epoch;
+
+static inline bool prov_enabled(void)
+{
+	return READ_ONCE(prov_policy.enabled);
+}
+
+static inline bool prov_all(void)
+{
+	return READ_ONCE(prov_policy.all);
+}
+
+static inline u32 prov_current_epoch(void)
+{
+	return (u32)atomic_read(&prov_epoch);
+}
+
+static inline bool prov_is_family(u64 type, u64 family)
+{
+	return (type & family) == family;
+}
+
+/* The family filter of a relation type (0 for unfilterable families). */
+static inline u64 prov_family_filter(u64 type, bool propagate)
+{
+	const struct prov_policy *p = &prov_policy;
+
+	if (prov_is_family(type, RL_DERIVED))
+		return propagate ? READ_ONCE(p->prop_derived_filter) :
+				   READ_ONCE(p->derived_filter);
+	if (prov_is_family(type, RL_GENERATED))
+		return propagate ? READ_ONCE(p->prop_generated_filter) :
+				   READ_ONCE(p->generated_filter);
+	if (prov_is_family(type, RL_USED))
+		return propagate ? READ_ONCE(p->prop_used_filter) :
+				   READ_ONCE(p->used_filter);
+	if (prov_is_family(type, RL_INFORMED))
+		return propagate ? READ_ONCE(p->prop_informed_filter) :
+				   READ_ONCE(p->informed_filter);
+	return 0;
+}
+
+/* True if relations of this type must not be recorded. */
+static inline bool prov_filter_relation(u64 type)
+{
+	return prov_family_filter(type, false) & type & SUBTYPE_MASK;
+}
+
+#endif /* _SECURITY_PROVENANCE_POLICY_H */

@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Provenance LSM - recording engine
+ *
+ * An edge is recorded in two steps, each under the lock of one node only:
+ *
+ *  - source: the source node is written (if this version was not written
+ *    in the current epoch yet), marked as having an outgoing edge, and its
+ *    identity is captured;
+ *  - sink: unless the edge repeats the previous edge into the destination
+ *    (edge compression), the destination gets a new version if it already
+ *    influenced something, it is written, then the relation is written.
+ *
+ * A version never receives an edge once it has an outgoing edge, and a
+ * source is marked before the destination accepts the edge, so the graph
+ * stays acyclic.  Nodes are always written before the edges naming them.
+ * No two node locks are ever held together.
+ */
+
+#include <linux/atomic.h>
+#include <linux/lockdep.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include "common.h"
+#include "node.h"
+#include "objects.h"
+#include "policy.h"
+#include "record.h"
+#include "relay.h"
+#include "type.h"
+
+static atomic64_t prov_node_ids = ATOMIC64_INIT(0);
+static atomic64_t prov_relation_ids = ATOMIC64_INIT(0);
+
+static struct lock_class_key prov_lock_keys[PROV_CLASS_MAX];
+static const char *const prov_lock_names[PROV_CLASS_MAX] = {
+	[PROV_CLASS_TRANSIENT] = "prov_transient",
+	[PROV_CLASS_PROC] = "prov_proc",
+	[PROV_CLASS_TASK] = "prov_task",
+	[PROV_CLASS_INODE] = "prov_inode",
+	[PROV_CLASS_MSG] = "prov_msg",
+	[PROV_CLASS_IPC] = "prov_ipc",
+	[PROV_CLASS_SB] = "prov_sb",
+	[PROV_CLASS_MACHINE] = "prov_machine",
+};
+
+/* Zero a record and fill its header. */
+void prov_record_init(void *record, u16 kind, u32 size)
+{
+	struct prov_record_header *hdr = record;
+
+	memset(record, 0, size);
+	hdr->size = size;
+	hdr->kind = kind;
+	hdr->abi_version = PROV_ABI_VERSION;
+}
+
+u64 prov_new_node_id(void)
+{
+	return atomic64_inc_return(&prov_node_ids);
+}
+
+/* Reset the bookkeeping of a node. */
+void prov_node_reset(struct prov_node *n, enum prov_class class, void *obj)
+{
+	n->obj = obj;
+	n->class = class;
+	n->live = 0;
+	n->state = 0;
+	n->recorded_epoch = 0;
+	n->named_epoch = 0;
+	n->linked_epoch = 0;
+	n->k_version = 0;
+	n->prev_version = 0;
+	n->prev_epoch = 0;
+	n->prev_id = 0;
+	n->prev_type = 0;
+}
+
+/*
+ * Initialise a node of a fixed-size kind with a fresh identity.  The
+ * caller owns the node: it is not yet visible to anyone else.
+ */
+void prov_node_setup(struct prov_node *n, enum prov_class class, void *obj,
+		     u64 type)
+{
+	struct prov_node_identifier *id;
+	u16 kind = prov_type_kind(type);
+
+	if (class != PROV_CLASS_TRANSIENT) {
+		spin_lock_init(&n->lock);
+		lockdep_set_class_and_name(&n->lock, &prov_lock_keys[class],
+					   prov_lock_names[class]);
+	}
+	prov_node_reset(n, class, obj);
+	prov_record_init(&n->rec, kind, prov_kind_size(kind));
+	id = &n->rec.c.elt.identifier.node;
+	id->type = type;
+	id->id = prov_new_node_id();
+	WRITE_ONCE(n->live, 1);
+}
+
+/* The object is going away: nothing more is recorded about it. */
+void prov_node_free(struct prov_node *n)
+{
+	unsigned long flags;
+
+	prov_lock(n, &flags);
+	WRITE_ONCE(n->live, 0);
+	prov_unlock(n, flags);
+}
+
+void prov_set_flags(struct prov_node *n, u32 set, u32 clear)
+{
+	unsigned long flags;
+	u32 f;
+
+	prov_lock(n, &flags);
+	f = (n->rec.c.elt.flags & ~clear) | set;
+	WRITE_ONCE(n->rec.c.elt.flags, f);
+	prov_unlock(n, flags);
+}
+
+void prov_add_taint(struct prov_node *n, u64 taint)
+{
+	unsigned long flags;
+
+	prov_lock(n, &flags);
+	n->rec.c.elt.taint |= taint;
+	prov_unlock(n, flags);
+}
+
+/* True if nothing touching this node may be recorded. */
+bool prov_filter_node(const struct prov_node *n)
+{
+	if (!prov_enabled())
+		return true;
+	if (prov_flags(n) & PROV_FLAG_OPAQUE)
+		return true;
+	return READ_ONCE(prov_policy.node_filter) & prov_node_type(n) &
+	       SUBTYPE_MASK;
+}
+
+bool prov_should_record(u64 type, const struct prov_node *from,
+			const struct prov_node *to)
+{
+	if (prov_filter_relation(type))
+		return false;
+	return !prov_filter_node(from) && !prov_filter_node(to);
+}
+
+/* Bring the attributes of the kernel object into the record. */
+static void prov_refresh_locked(struct prov_node *n)
+{
+	switch (n->class) {
+	case PROV_CLASS_PROC:
+		prov_proc_refresh(n);
+		break;
+	case PROV_CLASS_TASK:
+		prov_task_refresh(n);
+		break;
+	case PROV_CLASS_INODE:
+		prov_inode_refresh(n);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Write the current version of a node unless done in this epoch. */
+static void prov_write_locked(struct prov_node *n)
+{
+	u32 epoch = prov_current_epoch();
+
+	if (n->recorded_epoch == epoch && !READ_ONCE(prov_policy.duplicate))
+		return;
+	prov_refresh_locked(n);
+	n->recorded_epoch = epoch;
+	n->rec.c.elt.epoch = epoch;
+	prov_emit(&n->rec);
+}
+
+static void prov_write_relation(u64 type, const union prov_identifier *snd,
+				const union prov_identifier *rcv,
+				const struct prov_edge *edge)
+{
+	struct prov_relation_record r;
+
+	prov_record_init(&r, PROV_KIND_RELATION, sizeof(r));
+	r.elt.identifier.relation.type = type;
+	r.elt.identifier.relation.id = atomic64_inc_return(&prov_relation_ids);
+	r.elt.epoch = prov_current_epoch();
+	r.snd = *snd;
+	r.rcv = *rcv;
+	if (edge) {
+		r.flags = edge->flags;
+		if (edge->has_offset) {
+			r.offset = edge->offset;
+			r.has_offset = 1;
+		}
+	}
+	r.task_id = prov_current_task_id();
+	r.allowed = 1;
+	prov_emit(&r);
+}
+
+/*
+ * New version of a node, linked to the previous one.  If the version
+ * relation is filtered the version still changes but nothing is written.
+ */
+static void prov_version_locked(struct prov_node *n, u64 vtype)
+{
+	union prov_identifier old;
+	bool link = !prov_filter_relation(vtype);
+
+	if (link)
+		prov_write_locked(n);
+	old = n->rec.c.elt.identifier;
+	n->rec.c.elt.identifier.node.version++;
+	n->recorded_epoch = 0;
+	n->state &= ~PROV_NODE_OUTGOING;
+	if (link) {
+		prov_write_locked(n);
+		prov_write_relation(vtype, &old, &n->rec.c.elt.identifier,
+				    NULL);
+	}
+}
+
+static u64 prov_version_type(const struct prov_node *n)
+{
+	return prov_node_type(n) == ACT_TASK ? RL_VERSION_TASK : RL_VERSION;
+}
+
+static bool prov_needs_version(u64 type, const struct prov_node *n)
+{
+	if (n->class == PROV_CLASS_TRANSIENT)
+		return false;
+	if (!READ_ONCE(prov_policy.should_version))
+		return false;
+	if (type == RL_VERSION || type == RL_VERSION_TASK || type == RL_NAMED)
+		return false;
+	if (READ_ONCE(prov_policy.compress_node) &&
+	    !(n->state & PROV_NODE_OUTGOING))
+		return false;
+	return true;
+}
+
+/* Spread tracking and taint along a recorded edge. */
+static void prov_propagate_locked(u64 type, const struct prov_src *src,
+				  struct prov_node *to)
+{
+	const u32 need = PROV_FLAG_TRACKED | PROV_FLAG_PROPAGATE;
+	u32 f = to->rec.c.elt.flags;
+
+	if ((src->flags & need) != need)
+		return;
+	if (prov_family_filter(type, true) & type & SUBTYPE_MASK)
+		return;
+	if (READ_ONCE(prov_policy.prop_node_filter) & prov_node_type(to) &
+	    SUBTYPE_MASK)
+		return;
+	if (f & PROV_FLAG_OPAQUE)
+		return;
+	WRITE_ONCE(to->rec.c.elt.flags, f | need);
+	to->rec.c.elt.taint |= src->taint;
+}
+
+void prov_source(struct prov_node *n, struct prov_src *src)
+{
+	unsigned long flags;
+
+	prov_lock(n, &flags);
+	prov_write_locked(n);
+	n->state |= PROV_NODE_OUTGOING;
+	src->id = n->rec.c.elt.identifier;
+	src->flags = n->rec.c.elt.flags;
+	src->taint = n->rec.c.elt.taint;
+	prov_unlock(n, flags);
+}
+
+static void prov_sink_locked(u64 type, const struct prov_src *src,
+			     struct prov_node *to, const struct prov_edge *edge)
+{
+	const struct prov_node_identifier *from = &src->id.node;
+	u32 epoch = prov_current_epoch();
+
+	if (READ_ONCE(prov_policy.compress_edge) && to->prev_type == type &&
+	    to->prev_id == from->id && to->prev_version == from->version &&
+	    to->prev_epoch == epoch)
+		return;
+	to->prev_type = type;
+	to->prev_id = from->id;
+	to->prev_version = from->version;
+	to->prev_epoch = epoch;
+	if (prov_needs_version(type, to))
+		prov_version_locked(to, prov_version_type(to));
+	prov_write_locked(to);
+	prov_write_relation(type, &src->id, &to->rec.c.elt.identifier, edge);
+	prov_propagate_locked(type, src, to);
+}
+
+void prov_sink(u64 type, const struct prov_src *src, struct prov_node *to,
+	       const struct prov_edge *edge)
+{
+	unsigned long flags;
+
+	prov_lock(to, &flags);
+	prov_sink_locked(type, src, to, edge);
+	prov_unlock(to, flags);
+}
+
+/* Record one edge (the caller applied the shape's checks). */
+void prov_relate(u64 type, struct prov_node *from, struct prov_node *to,
+		 const struct prov_edge *edge)
+{
+	struct prov_src src;
+
+	if (!prov_should_record(type, from, to))
+		return;
+	prov_source(from, &src);
+	prov_sink(type, &src, to, edge);
+}
+
+/* ran_on from the machine, once per machine version and epoch. */
+void prov_kernel_link(struct prov_node *task)
+{
+	struct prov_node *m = prov_machine();
+	u32 epoch = prov_current_epoch();
+	u32 version = READ_ONCE(m->rec.c.elt.identifier.node.version);
+	struct prov_src src;
+	unsigned long flags;
+
+	/* Racy hints, checked again under the task lock. */
+	if (data_race(task->linked_epoch == epoch &&
+		      task->k_version == version))
+		return;
+	/* Racy hint: a task is linked once it was written. */
+	if (data_race(task->recorded_epoch != epoch))
+		return;
+	if (!prov_should_record(RL_RAN_ON, m, task))
+		return;
+	prov_source(m, &src);
+	prov_lock(task, &flags);
+	if (task->linked_epoch != epoch ||
+	    task->k_version != src.id.node.version) {
+		prov_sink_locked(RL_RAN_ON, &src, task, NULL);
+		task->linked_epoch = epoch;
+		task->k_version = src.id.node.version;
+	}
+	prov_unlock(task, flags);
+}
+
+/*
+ * The object ends (task exit, cred or inode freed): a last version linked
+ * by @type, written if the node was recorded or capture is whole-system.
+ */
+void prov_terminate(u64 type, struct prov_node *n)
+{
+	union prov_identifier old;
+	unsigned long flags;
+
+	if (prov_filter_node(n) || prov_filter_relation(type))
+		return;
+	prov_lock(n, &flags);
+	if (n->recorded_epoch != prov_current_epoch() && !prov_all())
+		goto out;
+	prov_write_locked(n);
+	old = n->rec.c.elt.identifier;
+	if (READ_ONCE(prov_policy.should_version)) {
+		n->rec.c.elt.identifier.node.version++;
+		n->recorded_epoch = 0;
+		n->state &= ~PROV_NODE_OUTGOING;
+		prov_write_locked(n);
+	}
+	prov_write_relation(type, &old, &n->rec.c.elt.identifier, NULL);
+out:
+	prov_unlock(n, flags);
+}
+
+/*
+ * The type of a node changed (an inode got its mode).  A node already
+ * written in this epoch gets a new version of the new type.
+ */
+void prov_retype(struct prov_node *n, u64 type)
+{
+	union prov_identifier old;
+	unsigned long flags;
+	bool link;
+
+	prov_lock(n, &flags);
+	if (prov_node_type(n) == type)
+		goto out;
+	link = n->recorded_epoch == prov_current_epoch() &&
+	       READ_ONCE(prov_policy.should_version) &&
+	       !prov_filter_relation(RL_VERSION) && !prov_filter_node(n);
+	old = n->rec.c.elt.identifier;
+	n->rec.c.elt.identifier.node.type = type;
+	n->recorded_epoch = 0;
+	if (link) {
+		n->rec.c.elt.identifier.node.version++;
+		n->state &= ~PROV_NODE_OUTGOING;
+		prov_write_locked(n);
+		prov_write_relation(RL_VERSION, &old, &n->rec.c.elt.identifier,
+				    NULL);
+	}
+out:
+	prov_unlock(n, flags);
+}
+
+/* A task carries the name of its process memory. */
+void prov_copy_name(struct prov_node *task, struct prov_node *proc)
+{
+	union prov_identifier name;
+	unsigned long flags;
+
+	/* Racy hint: a name copied late shows in the next version. */
+	if (data_race(task->rec.c.node.name_id.node.id ==
+		      proc->rec.c.node.name_id.node.id))
+		return;
+	prov_lock(proc, &flags);
+	name = proc->rec.c.node.name_id;
+	prov_unlock(proc, flags);
+	if (!name.node.type)
+		return;
+	prov_lock(task, &flags);
+	task->rec.c.node.name_id = name;
+	prov_unlock(task, flags);
+}
+
+static bool prov_shape_ok(u32 f)
+{
+	if (f & PROV_FLAG_OPAQUE)
+		return false;
+	return (f & PROV_FLAG_TRACKED) || prov_all();
+}
+
+/* An entity was read by a process: entity -> task -> process memory. */
+void prov_uses(u64 type, struct prov_node *entity, struct prov_node *task,
+	       struct prov_node *proc, const struct prov_edge *edge)
+{
+	if (!prov_shape_ok(prov_flags(entity) | prov_flags(task) |
+			   prov_flags(proc)))
+		return;
+	if (!prov_should_record(type, entity, task))
+		return;
+	prov_copy_name(task, proc);
+	prov_relate(type, entity, task, edge);
+	prov_kernel_link(task);
+	prov_relate(RL_PROC_WRITE, task, proc, NULL);
+}
+
+/* As prov_uses without the process memory. */
+void prov_uses_two(u64 type, struct prov_node *entity, struct prov_node *task,
+		   const struct prov_edge *edge)
+{
+	if (!prov_shape_ok(prov_flags(entity) | prov_flags(task)))
+		return;
+	if (!prov_should_record(type, entity, task))
+		return;
+	prov_relate(type, entity, task, edge);
+	prov_kernel_link(task);
+}
+
+/* A process changed an entity: process memory -> task -> entity. */
+void prov_generates(u64 type, struct prov_node *proc, struct prov_node *task,
+		    struct prov_node *entity, const struct prov_edge *edge)
+{
+	u32 fp = prov_flags(proc);
+	u32 set = fp & (PROV_FLAG_TRACKED | PROV_FLAG_OPAQUE);
+
+	if (set && (prov_flags(task) & set) != set)
+		prov_set_flags(task, set, 0);
+	if (!prov_shape_ok(fp | prov_flags(task) | prov_flags(entity)))
+		return;
+	if (!prov_should_record(type, task, entity))
+		return;
+	prov_copy_name(task, proc);
+	prov_relate(RL_PROC_READ, proc, task, NULL);
+	prov_kernel_link(task);
+	prov_relate(type, task, entity, edge);
+}
+
+/* An entity derived from another. */
+void prov_derives(u64 type, struct prov_node *from, struct prov_node *to,
+		  const struct prov_edge *edge)
+{
+	if (!prov_shape_ok(prov_flags(from) | prov_flags(to)))
+		return;
+	prov_relate(type, from, to, edge);
+}
+
+/* An activity informed another. */
+void prov_informs(u64 type, struct prov_node *from, struct prov_node *to,
+		  const struct prov_edge *edge)
+{
+	if (!prov_shape_ok(prov_flags(from) | prov_flags(to)))
+		return;
+	if (!prov_should_record(type, from, to))
+		return;
+	prov_kernel_link(from);
+	prov_relate(type, from, to, edge);
+	prov_kernel_link(to);
+}

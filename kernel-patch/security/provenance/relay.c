@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Provenance LSM - output: relay channels and the boot buffer
+ *
+ * Records go to two relay channels, one file per CPU in the debugfs root:
+ * "provenance<cpu>" for relations and fixed-size nodes, and
+ * "long_provenance<cpu>" for records carrying a payload and the machine
+ * record.  The channels are opened when userspace writes relay_conf.
+ * Until then records are kept, in order, in a bounded boot buffer, and
+ * replayed first when the channels open.  When a channel is full the
+ * record is lost and counted (no overwriting).
+ */
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/relay.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
+
+#include "common.h"
+#include "objects.h"
+#include "record.h"
+#include "relay.h"
+#include "type.h"
+
+/* Records moved from the boot buffer to relay per lock hold. */
+#define PROV_DRAIN_BATCH	256
+
+struct prov_boot_entry {
+	struct list_head list;
+	u64 data[];		/* the record, 8-byte aligned */
+};
+
+static struct rchan *prov_chan;
+static struct rchan *prov_long_chan;
+/* Set once the backlog is drained: records go straight to relay. */
+static bool prov_is_live;
+static bool prov_written;
+static u32 prov_conf_boot;
+static u32 prov_conf_machine;
+static atomic64_t prov_dropped = ATOMIC64_INIT(0);
+
+/* Serialises relay_conf writes. */
+static DEFINE_MUTEX(prov_conf_mutex);
+/* Protects the boot buffer and the switch to live output. */
+static DEFINE_SPINLOCK(prov_boot_lock);
+static LIST_HEAD(prov_boot_list);
+static unsigned int prov_boot_count;
+
+void prov_drop(void)
+{
+	atomic64_inc(&prov_dropped);
+}
+
+u64 prov_drop_count(void)
+{
+	return atomic64_read(&prov_dropped);
+}
+
+bool prov_relay_live(void)
+{
+	/* Pairs with the release in prov_drain_boot_buffer(). */
+	return smp_load_acquire(&prov_is_live);
+}
+
+bool prov_relay_written(void)
+{
+	return READ_ONCE(prov_written);
+}
+
+u32 prov_boot_id(void)
+{
+	return prov_relay_live() ? prov_conf_boot : 0;
+}
+
+u32 prov_machine_id(void)
+{
+	return prov_relay_live() ? prov_conf_machine : 0;
+}
+
+static void prov_tighten_id(union prov_identifier *id)
+{
+	struct prov_node_identifier *n = &id->node;
+
+	if (!n->type || n->type == ENT_PACKET)
+		return;
+	if (!n->boot_id)
+		n->boot_id = prov_conf_boot;
+	if (!n->machine_id)
+		n->machine_id = prov_conf_machine;
+}
+
+/* Fill in the ids of this boot where they are still 0. */
+static void prov_tighten(void *record)
+{
+	struct prov_record_header *hdr = record;
+
+	if (hdr->kind == PROV_KIND_RELATION) {
+		struct prov_relation_record *r = record;
+
+		prov_tighten_id(&r->elt.identifier);
+		prov_tighten_id(&r->snd);
+		prov_tighten_id(&r->rcv);
+		return;
+	}
+	/* Every node record starts with the node prefix. */
+	prov_tighten_id(&((struct prov_node_prefix *)record)->elt.identifier);
+	prov_tighten_id(&((struct prov_node_prefix *)record)->node.name_id);
+	if (hdr->kind == PROV_KIND_DISC)
+		prov_tighten_id(&((struct prov_disc_record *)record)->parent);
+}
+
+/* Time of the record. */
+static void prov_stamp(void *record)
+{
+	struct prov_node_prefix *p = record;
+
+	p->hdr.time_ns = ktime_get_real_ns();
+	p->elt.jiffies = get_jiffies_64();
+}
+
+/* Write one record to the current CPU's buffer of a channel. */
+static void prov_relay_out(const void *record)
+{
+	const struct prov_record_header *hdr = record;
+	struct rchan *chan;
+	struct rchan_buf *buf;
+	unsigned long flags;
+	size_t len = hdr->size;
+
+	chan = prov_kind_is_long(hdr->kind) ? prov_long_chan : prov_chan;
+	local_irq_save(flags);
+	buf = *this_cpu_ptr(chan->buf);
+	if (unlikely(!buf))
+		goto drop;
+	if (unlikely(buf->offset + len > chan->subbuf_size) &&
+	    !relay_switch_subbuf(buf, len))
+		goto drop;
+	memcpy(buf->data + buf->offset, record, len);
+	buf->offset += len;
+	local_irq_restore(flags);
+	if (unlikely(!READ_ONCE(prov_written)))
+		WRITE_ONCE(prov_written, true);
+	return;
+drop:
+	local_irq_restore(flags);
+	prov_drop();
+}
+
+/* Keep a record in the boot buffer.  Called with prov_boot_lock held. */
+static void prov_boot_keep(const void *record, u32 size)
+{
+	struct prov_boot_entry *e;
+
+	if (prov_boot_count >= PROV_BOOT_BUFFER_MAX)
+		goto drop;
+	e = kmalloc(sizeof(*e) + size, GFP_ATOMIC | __GFP_NOWARN);
+	if (!e)
+		goto drop;
+	memcpy(e->data, record, size);
+	list_add_tail(&e->list, &prov_boot_list);
+	prov_boot_count++;
+	return;
+drop:
+	prov_drop();
+}
+
+/*
+ * Send a record: a relation or a node record starting with the node
+ * prefix, of hdr.size bytes.  Stamps the time, may run in any context.
+ */
+void prov_emit(void *record)
+{
+	struct prov_node_prefix *p = record;
+	unsigned long flags;
+	u32 size = p->hdr.size;
+
+	if (WARN_ON_ONCE(size > PROV_RECORD_MAX || size % PROV_RECORD_ALIGN ||
+			 size < sizeof(p->hdr) + sizeof(p->elt)))
+		return;
+	prov_stamp(record);
+	if (likely(prov_relay_live())) {
+		prov_tighten(record);
+		prov_relay_out(record);
+		return;
+	}
+	spin_lock_irqsave(&prov_boot_lock, flags);
+	if (prov_is_live) {
+		/* The backlog went out while we waited for the lock. */
+		spin_unlock_irqrestore(&prov_boot_lock, flags);
+		prov_tighten(record);
+		prov_relay_out(record);
+		return;
+	}
+	prov_boot_keep(record, size);
+	spin_unlock_irqrestore(&prov_boot_lock, flags);
+}
+
+static struct dentry *prov_create_buf_file(const char *filename,
+					   struct dentry *parent, umode_t mode,
+					   struct rchan_buf *buf,
+					   int *is_global)
+{
+	struct dentry *d;
+
+	d = debugfs_create_file(filename, mode, parent, buf,
+				&relay_file_operations);
+	if (!IS_ERR_OR_NULL(d))
+		prov_inode_mark_opaque(d_inode(d));
+	return d;
+}
+
+static int prov_remove_buf_file(struct dentry *dentry)
+{
+	debugfs_remove(dentry);
+	return 0;
+}
+
+/* Non-overwrite mode: refuse to reuse unconsumed sub-buffers. */
+static int prov_subbuf_start(struct rchan_buf *buf, void *subbuf,
+			     void *prev_subbuf, size_t prev_padding)
+{
+	return !relay_buf_full(buf);
+}
+
+static const struct rchan_callbacks prov_relay_callbacks = {
+	.subbuf_start = prov_subbuf_start,
+	.create_buf_file = prov_create_buf_file,
+	.remove_buf_file = prov_remove_buf_file,
+};
+
+static int prov_check_conf(const struct prov_relay_conf *conf)
+{
+	u64 bytes;
+
+	if (!conf->boot_id || !conf->machine_id)
+		return -EINVAL;
+	if (conf->buff_exp < PROV_BUFF_EXP_MIN ||
+	    conf->buff_exp > PROV_BUFF_EXP_MAX)
+		return -EINVAL;
+	if (conf->subuf_nb < PROV_SUBUF_NB_MIN ||
+	    conf->subuf_nb > PROV_SUBUF_NB_MAX)
+		return -EINVAL;
+	/* Two channels on every CPU: refuse more than a quarter of RAM. */
+	bytes = (u64)conf->subuf_nb << conf->buff_exp;
+	bytes *= 2 * num_possible_cpus();
+	if (bytes >> PAGE_SHIFT > totalram_pages() / 4)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Move the backlog to relay, then switch to live output. */
+static void prov_drain_boot_buffer(void)
+{
+	struct prov_boot_entry *e, *tmp;
+	unsigned long flags;
+	LIST_HEAD(done);
+	unsigned int n;
+	bool empty;
+
+	do {
+		n = 0;
+		spin_lock_irqsave(&prov_boot_lock, flags);
+		list_for_each_entry_safe(e, tmp, &prov_boot_list, list) {
+			struct prov_record_header *hdr = (void *)e->data;
+
+			if (n++ == PROV_DRAIN_BATCH)
+				break;
+			hdr->flags |= PROV_RECORD_REPLAYED;
+			prov_tighten(e->data);
+			prov_relay_out(e->data);
+			list_move_tail(&e->list, &done);
+			prov_boot_count--;
+		}
+		empty = list_empty(&prov_boot_list);
+		if (empty)
+			/* Channels and ids are published with it. */
+			smp_store_release(&prov_is_live, true);
+		spin_unlock_irqrestore(&prov_boot_lock, flags);
+		list_for_each_entry_safe(e, tmp, &done, list) {
+			list_del(&e->list);
+			kfree(e);
+		}
+		cond_resched();
+	} while (!empty);
+}
+
+/* relay_conf: open the channels, write the machine, replay the backlog. */
+int prov_relay_start(const struct prov_relay_conf *conf)
+{
+	struct rchan *chan, *long_chan;
+	size_t subbuf_size;
+	void *machine;
+	u32 size;
+	int rc;
+
+	rc = prov_check_conf(conf);
+	if (rc)
+		return rc;
+	machine = kzalloc(PROV_RECORD_MAX, GFP_KERNEL);
+	if (!machine)
+		return -ENOMEM;
+	mutex_lock(&prov_conf_mutex);
+	if (prov_chan) {
+		rc = -EBUSY;
+		goto out;
+	}
+	subbuf_size = (size_t)1 << conf->buff_exp;
+	chan = relay_open(PROV_RELAY_NAME, NULL, subbuf_size, conf->subuf_nb,
+			  &prov_relay_callbacks, NULL);
+	if (!chan) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	long_chan = relay_open(PROV_LONG_RELAY_NAME, NULL, subbuf_size,
+			       conf->subuf_nb, &prov_relay_callbacks, NULL);
+	if (!long_chan) {
+		relay_close(chan);
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* Published to the hot path by the release store of prov_is_live. */
+	prov_conf_boot = conf->boot_id;
+	prov_conf_machine = conf->machine_id;
+	prov_chan = chan;
+	prov_long_chan = long_chan;
+	/* First record of the long channel: the machine. */
+	size = prov_machine_snapshot(machine, PROV_RECORD_MAX);
+	if (size) {
+		prov_stamp(machine);
+		prov_tighten(machine);
+		prov_relay_out(machine);
+	}
+	prov_drain_boot_buffer();
+	pr_info("relay started (boot %u, machine %u)\n", prov_conf_boot,
+		prov_conf_machine);
+out:
+	mutex_unlock(&prov_conf_mutex);
+	kfree(machine);
+	return rc;
+}
+
+/* Publish partly filled sub-buffers of this CPU (IPI context). */
+static void prov_flush_local(void *unused)
+{
+	struct rchan *chans[] = { prov_chan, prov_long_chan };
+	struct rchan_buf *buf;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(chans); i++) {
+		buf = *this_cpu_ptr(chans[i]->buf);
+		if (buf && buf->offset > 0 &&
+		    buf->offset <= chans[i]->subbuf_size)
+			relay_switch_subbuf(buf, 0);
+	}
+}
+
+int prov_relay_flush(void)
+{
+	if (!prov_relay_live())
+		return -ENODEV;
+	on_each_cpu(prov_flush_local, NULL, 1);
+	return 0;
+}

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Provenance LSM - control files in /sys/kernel/security/provenance/
+ *
+ * Boolean files read "0\n" or "1\n" and accept what kstrtobool accepts.
+ * Binary files take exactly their structure.  Every write needs
+ * CAP_AUDIT_CONTROL.  The files are opaque: using them is never recorded.
+ */
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/kstrtox.h>
+#include <linux/mutex.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "common.h"
+#include "objects.h"
+#include "policy.h"
+#include "record.h"
+#include "relay.h"
+#include "setup.h"
+#include "type.h"
+
+/* Longest text accepted by a boolean file. */
+#define PROV_BOOL_MAX	16
+
+static ssize_t prov_read_bool(char __user *buf, size_t count, loff_t *ppos,
+			      bool value)
+{
+	char s[2] = { value ? '1' : '0', '\n' };
+
+	return simple_read_from_buffer(buf, count, ppos, s, sizeof(s));
+}
+
+static ssize_t prov_bool_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	bool *value = file_inode(file)->i_private;
+
+	return prov_read_bool(buf, count, ppos, READ_ONCE(*value));
+}
+
+static ssize_t prov_bool_write(struct file *file, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	bool *value = file_inode(file)->i_private;
+	bool v;
+	int rc;
+
+	if (!capable(CAP_AUDIT_CONTROL))
+		return -EPERM;
+	if (!count || count > PROV_BOOL_MAX)
+		return -EINVAL;
+	rc = kstrtobool_from_user(buf, count, &v);
+	if (rc)
+		return rc;
+	WRITE_ONCE(*value, v);
+	return count;
+}
+
+static const struct file_operations prov_bool_fops = {
+	.read = prov_bool_read,
+	.write = prov_bool_write,
+	.llseek = generic_file_llseek,
+};
+
+static ssize_t prov_written_read(struct file *file, char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	return prov_read_bool(buf, count, ppos, prov_relay_written());
+}
+
+static const struct file_operations prov_written_fops = {
+	.read = prov_written_read,
+	.llseek = generic_file_llseek,
+};
+
+static ssize_t prov_relay_conf_write(struct file *file, const char __user *buf,
+				     size_t count, loff_t *ppos)
+{
+	struct prov_relay_conf conf;
+	int rc;
+
+	if (!capable(CAP_AUDIT_CONTROL))
+		return -EPERM;
+	if (count != sizeof(conf))
+		return -EINVAL;
+	memset(&conf, 0, sizeof(conf));
+	if (copy_from_user(&conf, buf, sizeof(conf)))
+		return -EFAULT;
+	rc = prov_relay_start(&conf);
+	return rc ? rc : count;
+}
+
+static const struct file_operations prov_relay_conf_fops = {
+	.write = prov_relay_conf_write,
+	.llseek = generic_file_llseek,
+};
+
+static ssize_t prov_self_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct prov_node *n = prov_cred_node(current_cred());
+	struct prov_proc_record rec;
+	unsigned long flags;
+
+	if (!n)
+		return -ENODEV;
+	prov_lock(n, &flags);
+	prov_proc_refresh(n);
+	memcpy(&rec, &n->rec.proc, sizeof(rec));
+	prov_unlock(n, flags);
+	return simple_read_from_buffer(buf, count, ppos, &rec, sizeof(rec));
+}
+
+/* Flag @flag takes its value from cfg->flags if @op is selected. */
+static void prov_op_bit(const struct prov_process_config *cfg, u8 op,
+			u32 flag, u32 *set, u32 *clear)
+{
+	if (!(cfg->op & op))
+		return;
+	if (cfg->flags & flag)
+		*set |= flag;
+	else
+		*clear |= flag;
+}
+
+static ssize_t prov_self_write(struct file *file, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	const u32 ops = PROV_SET_TRACKED | PROV_SET_OPAQUE |
+			PROV_SET_PROPAGATE | PROV_SET_TAINT;
+	struct prov_node *proc = prov_cred_node(current_cred());
+	struct prov_node *task = prov_task_node(current);
+	struct prov_process_config cfg;
+	u32 set = 0, clear = 0;
+
+	if (!capable(CAP_AUDIT_CONTROL))
+		return -EPERM;
+	if (count != sizeof(cfg))
+		return -EINVAL;
+	memset(&cfg, 0, sizeof(cfg));
+	if (copy_from_user(&cfg, buf, sizeof(cfg)))
+		return -EFAULT;
+	if ((cfg.op & ~ops) || (cfg.flags & ~PROV_FLAGS_PUBLIC))
+		return -EINVAL;
+	if (!proc || !task)
+		return -ENODEV;
+	prov_op_bit(&cfg, PROV_SET_TRACKED, PROV_FLAG_TRACKED, &set, &clear);
+	prov_op_bit(&cfg, PROV_SET_OPAQUE, PROV_FLAG_OPAQUE, &set, &clear);
+	prov_op_bit(&cfg, PROV_SET_PROPAGATE, PROV_FLAG_PROPAGATE, &set,
+		    &clear);
+	prov_set_flags(proc, set, clear);
+	/* A task is opaque when its process is: mirror the bit. */
+	prov_set_flags(task, set & PROV_FLAG_OPAQUE, clear & PROV_FLAG_OPAQUE);
+	if (cfg.op & PROV_SET_TAINT)
+		prov_add_taint(proc, cfg.taint);
+	return count;
+}
+
+static const struct file_operations prov_self_fops = {
+	.read = prov_self_read,
+	.write = prov_self_write,
+	.llseek = generic_file_llseek,
+};
+
+static ssize_t prov_flush_write(struct file *file, const char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	int rc;
+
+	if (!capable(CAP_AUDIT_CONTROL))
+		return -EPERM;
+	if (!count)
+		return 0;
+	rc = prov_relay_flush();
+	return rc ? rc : count;
+}
+
+static const struct file_operations prov_flush_fops = {
+	.write = prov_flush_write,
+	.llseek = generic_file_llseek,
+};
+
+static ssize_t prov_dropped_read(struct file *file, char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	struct prov_dropped d = { .count = prov_drop_count() };
+
+	return simple_read_from_buffer(buf, count, ppos, &d, sizeof(d));
+}
+
+static const struct file_operations prov_dropped_fops = {
+	.read = prov_dropped_read,
+	.llseek = generic_file_llseek,
+};
+
+static ssize_t prov_machine_id_read(struct file *file, char __user *buf,
+				    size_t count, loff_t *ppos)
+{
+	u32 id = prov_machine_id();
+
+	return simple_read_from_buffer(buf, count, ppos, &id, sizeof(id));
+}
+
+static const struct file_operations prov_machine_id_fops = {
+	.read = prov_machine_id_read,
+	.llseek = generic_file_llseek,
+};
+
+static ssize_t prov_boot_id_read(struct file *file, char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	u32 id = prov_boot_id();
+
+	return simple_read_from_buffer(buf, count, ppos, &id, sizeof(id));
+}
+
+static const struct file_operations prov_boot_id_fops = {
+	.read = prov_boot_id_read,
+	.llseek = generic_file_llseek,
+};
+
+static ssize_t prov_version_read(struct file *file, char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	static const char v[] = PROV_VERSION_STR "\n";
+
+	return simple_read_from_buffer(buf, count, ppos, v, sizeof(v) - 1);
+}
+
+static const struct file_operations prov_version_fops = {
+	.read = prov_version_read,
+	.llseek = generic_file_llseek,
+};
+
+static ssize_t prov_epoch_read(struct file *file, char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	char s[16];
+	int len;
+
+	len = scnprintf(s, sizeof(s), "%u\n", prov_current_epoch());
+	return simple_read_from_buffer(buf, count, ppos, s, len);
+}
+
+static ssize_t prov_epoch_write(struct file *file, const char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	if (!capable(CAP_AUDIT_CONTROL))
+		return -EPERM;
+	if (!count)
+		return 0;
+	atomic_inc(&prov_epoch);
+	return count;
+}
+
+static const struct file_operations prov_epoch_fops = {
+	.read = prov_epoch_read,
+	.write = prov_epoch_write,
+	.llseek = generic_file_llseek,
+};
+
+/* The type file: a write asks, a read of the same open file answers. */
+struct prov_type_answer {
+	struct mutex lock;	/* protects ready and t */
+	bool ready;
+	struct prov_type t;
+};
+
+static int prov_type_open(struct inode *inode, struct file *file)
+{
+	struct prov_type_answer *a;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	mutex_init(&a->lock);
+	file->private_data = a;
+	return 0;
+}
+
+static int prov_type_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static ssize_t prov_type_write(struct file *file, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct prov_type_answer *a = file->private_data;
+	struct prov_type *t;
+	bool relation;
+	ssize_t rc;
+
+	if (!capable(CAP_AUDIT_CONTROL))
+		return -EPERM;
+	if (count != sizeof(*t))
+		return -EINVAL;
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	rc = -EFAULT;
+	if (copy_from_user(t, buf, sizeof(*t)))
+		goto out;
+	rc = -EINVAL;
+	if (t->is_relation > 1)
+		goto out;
+	relation = t->is_relation;
+	memset(t->reserved, 0, sizeof(t->reserved));
+	if (t->id) {
+		memset(t->str, 0, sizeof(t->str));
+		strscpy(t->str, prov_type_name(t->id, relation), sizeof(t->str));
+	} else {
+		if (!memchr(t->str, '\0', sizeof(t->str)))
+			goto out;
+		t->id = prov_type_from_name(t->str, relation);
+		rc = -ENOENT;
+		if (!t->id)
+			goto out;
+		/* Do not hand back bytes after the terminator. */
+		strscpy_pad(t->str, prov_type_name(t->id, relation),
+			    sizeof(t->str));
+	}
+	mutex_lock(&a->lock);
+	a->t = *t;
+	a->ready = true;
+	mutex_unlock(&a->lock);
+	*ppos = 0;
+	rc = count;
+out:
+	kfree(t);
+	return rc;
+}
+
+static ssize_t prov_type_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct prov_type_answer *a = file->private_data;
+	ssize_t rc = -EINVAL;
+
+	mutex_lock(&a->lock);
+	if (a->ready)
+		rc = simple_read_from_buffer(buf, count, ppos, &a->t,
+					     sizeof(a->t));
+	mutex_unlock(&a->lock);
+	return rc;
+}
+
+static const struct file_operations prov_type_fops = {
+	.open = prov_type_open,
+	.release = prov_type_release,
+	.read = prov_type_read,
+	.write = prov_type_write,
+	.llseek = generic_file_llseek,
+};
+
+struct prov_fs_file {
+	const char *name;
+	umode_t mode;
+	void *data;
+	const struct file_operations *fops;
+};
+
+static const struct prov_fs_file prov_fs_files[] = {
+	{ "enable", 0644, &prov_policy.enabled, &prov_bool_fops },
+	{ "all", 0644, &prov_policy.all, &prov_bool_fops },
+	{ "should_version", 0644, &prov_policy.should_version,
+	  &prov_bool_fops },
+	{ "compress_node", 0644, &prov_policy.compress_node, &prov_bool_fops },
+	{ "compress_edge", 0644, &prov_policy.compress_edge, &prov_bool_fops },
+	{ "duplicate", 0644, &prov_policy.duplicate, &prov_bool_fops },
+	{ "written", 0444, NULL, &prov_written_fops },
+	{ "relay_conf", 0644, NULL, &prov_relay_conf_fops },
+	{ "self", 0644, NULL, &prov_self_fops },
+	{ "flush", 0600, NULL, &prov_flush_fops },
+	{ "dropped", 0444, NULL, &prov_dropped_fops },
+	{ "machine_id", 0444, NULL, &prov_machine_id_fops },
+	{ "boot_id", 0444, NULL, &prov_boot_id_fops },
+	{ "version", 0444, NULL, &prov_version_fops },
+	{ "epoch", 0644, NULL, &prov_epoch_fops },
+	{ "type", 0644, NULL, &prov_type_fops },
+};
+
+static struct dentry *prov_fs_dentries[ARRAY_SIZE(prov_fs_files)];
+static struct dentry *prov_fs_dir;
+
+static void __init prov_fs_cleanup(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(prov_fs_dentries); i++)
+		securityfs_remove(prov_fs_dentries[i]);
+	securityfs_remove(prov_fs_dir);
+}
+
+static int __init prov_fs_init(void)
+{
+	const struct prov_fs_file *f;
+	struct dentry *d;
+	int i;
+
+	if (!prov_initialized)
+		return 0;
+	d = securityfs_create_dir(PROV_LSM_NAME, NULL);
+	if (IS_ERR(d))
+		goto fail;
+	prov_fs_dir = d;
+	prov_inode_mark_opaque(d_inode(d));
+	for (i = 0; i < ARRAY_SIZE(prov_fs_files); i++) {
+		f = &prov_fs_files[i];
+		d = securityfs_create_file(f->name, f->mode, prov_fs_dir,
+					   f->data, f->fops);
+		if (IS_ERR(d))
+			goto fail;
+		prov_fs_dentries[i] = d;
+		prov_inode_mark_opaque(d_inode(d));
+	}
+	return 0;
+fail:
+	pr_err("cannot create securityfs files: %ld\n", PTR_ERR(d));
+	prov_fs_cleanup();
+	return PTR_ERR(d);
+}
+
+fs_initcall(prov_fs_init);

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Provenance LSM - registration of the hooks of each area
+ */
+
+#ifndef _SECURITY_PROVENANCE_SETUP_H
+#define _SECURITY_PROVENANCE_SETUP_H
+
+#include <linux/init.h>
+
+extern bool prov_initialized;
+
+void __init prov_cred_add_hooks(void);
+void __init prov_task_add_hooks(void);
+void __init prov_inode_add_hooks(void);
+void __init prov_file_add_hooks(void);
+void __init prov_exec_add_hooks(void);
+
+void __init prov_cred_init_boot(void);
+void __init prov_task_init_boot(void);
+
+#endif /* _SECURITY_PROVENANCE_SETUP_H */

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Provenance LSM - tasks: the thread node (ACT_TASK)
+ *
+ * Every thread is an activity node.  The clone edge from the parent is
+ * recorded when the child first runs a hook (or ends), so that the first
+ * version of the child already carries its pid.  The task ends with a
+ * terminate_task version when it is freed (possibly from RCU).
+ */
+
+#include <linux/cgroup.h>
+#include <linux/ipc_namespace.h>
+#include <linux/lsm_hooks.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/security.h>
+#include <linux/uidgid.h>
+#include <linux/utsname.h>
+#include <net/net_namespace.h>
+
+/* struct mnt_namespace is private to fs/. */
+#include "../../fs/mount.h"
+
+#include "common.h"
+#include "node.h"
+#include "objects.h"
+#include "policy.h"
+#include "record.h"
+#include "setup.h"
+
+static u64 prov_kib(unsigned long pages)
+{
+	return (u64)pages << (PAGE_SHIFT - 10);
+}
+
+static void prov_task_refresh_ns(struct prov_task_record *r,
+				 struct task_struct *t)
+{
+	struct nsproxy *ns = t->nsproxy;
+	struct pid_namespace *pidns = task_active_pid_ns(t);
+
+	if (pidns)
+		r->pidns = pidns->ns.inum;
+	if (!ns)
+		return;
+	r->utsns = ns->uts_ns->ns.inum;
+	r->ipcns = ns->ipc_ns->ns.inum;
+	r->mntns = ns->mnt_ns->ns.inum;
+	r->netns = ns->net_ns->ns.inum;
+	r->cgroupns = ns->cgroup_ns->ns.inum;
+}
+
+/*
+ * Called with the node lock held.  Only current's own fields are read
+ * (its mm, namespaces and counters cannot go away under it).
+ */
+void prov_task_refresh(struct prov_node *n)
+{
+	struct task_struct *t = n->obj;
+	struct prov_task_record *r = &n->rec.task;
+	struct mm_struct *mm;
+
+	if (!t)
+		return;
+	r->pid = t->pid;
+	if (t != current || !in_task())
+		return;
+	r->vpid = task_pid_vnr(t);
+	r->node.uid = from_kuid_munged(&init_user_ns, current_euid());
+	r->node.gid = from_kgid_munged(&init_user_ns, current_egid());
+	r->utime = div_u64(t->utime, NSEC_PER_USEC);
+	r->stime = div_u64(t->stime, NSEC_PER_USEC);
+	mm = t->mm;
+	if (mm) {
+		r->vm = prov_kib(mm->total_vm);
+		r->rss = prov_kib(get_mm_rss(mm));
+		r->hw_vm = prov_kib(max(mm->hiwater_vm, mm->total_vm));
+		r->hw_rss = prov_kib(get_mm_hiwater_rss(mm));
+	}
+#ifdef CONFIG_TASK_IO_ACCOUNTING
+	r->rbytes = t->ioac.read_bytes;
+	r->wbytes = t->ioac.write_bytes;
+	r->cancel_wbytes = t->ioac.cancelled_write_bytes;
+#endif
+	prov_task_refresh_ns(r, t);
+}
+
+u64 prov_current_task_id(void)
+{
+	struct prov_node *n;
+
+	if (!in_task())
+		return 0;
+	n = prov_task_node(current);
+	return n ? prov_node_id(n) : 0;
+}
+
+static void prov_task_update_secid(struct prov_node *task)
+{
+	unsigned long flags;
+	u32 secid;
+
+	/* Racy hint: a stale secid is refreshed by a later hook. */
+	if (data_race(task->recorded_epoch == prov_current_epoch()))
+		return;
+	security_task_getsecid_obj(current, &secid);
+	prov_lock(task, &flags);
+	task->rec.task.node.secid = secid;
+	prov_unlock(task, flags);
+}
+
+/* Record the clone edge of a task that has not done so yet. */
+static void prov_task_flush_clone(struct prov_task_blob *b)
+{
+	struct prov_edge edge;
+
+	if (likely(!READ_ONCE(b->clone_pending)))
+		return;
+	if (!xchg(&b->clone_pending, 0))
+		return;
+	if (!prov_enabled())
+		return;
+	edge = (struct prov_edge){ .flags = b->clone_flags };
+	prov_sink(RL_CLONE, &b->clone_src, &b->node, &edge);
+	prov_kernel_link(&b->node);
+}
+
+/* The task node of current, with its clone edge recorded. */
+struct prov_node *prov_current_task(void)
+{
+	struct prov_task_blob *b = prov_task_blob(current);
+	struct prov_node *task = b ? prov_live(&b->node) : NULL;
+
+	if (task && prov_enabled())
+		prov_task_flush_clone(b);
+	return task;
+}
+
+/*
+ * The process memory and task of current, refreshed.  False if capture
+ * is off or current has no nodes.  @may_sleep: the hook runs in process
+ * context and may name the process (never in RCU path walk).
+ */
+bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep)
+{
+	struct prov_task_blob *b;
+
+	if (!prov_enabled())
+		return false;
+	ctx->proc = prov_cred_node(current_cred());
+	b = prov_task_blob(current);
+	ctx->task = b ? prov_live(&b->node) : NULL;
+	if (!ctx->proc || !ctx->task)
+		return false;
+	if (prov_is_opaque(ctx->proc)) {
+		if (!prov_is_opaque(ctx->task))
+			prov_set_flags(ctx->task, PROV_FLAG_OPAQUE, 0);
+		return true;
+	}
+	prov_proc_update_secid(ctx->proc);
+	prov_task_update_secid(ctx->task);
+	if (may_sleep)
+		prov_name_exe(ctx->proc);
+	prov_task_flush_clone(b);
+	return true;
+}
+
+static int prov_task_alloc(struct task_struct *task,
+			   unsigned long clone_flags)
+{
+	struct prov_edge edge = { .flags = clone_flags };
+	struct prov_task_blob *b = prov_task_blob(task);
+	struct prov_node *child;
+	struct prov_ctx ctx;
+
+	if (!b)
+		return 0;
+	child = &b->node;
+	b->clone_pending = 0;
+	prov_node_setup(child, PROV_CLASS_TASK, task, ACT_TASK);
+	/* Threads of an opaque process are opaque. */
+	if (prov_is_opaque_cred(current_cred()))
+		prov_set_flags(child, PROV_FLAG_OPAQUE, 0);
+	if (!prov_ctx_current(&ctx, true))
+		return 0;
+	if (prov_is_tracked(ctx.proc) && !prov_is_tracked(ctx.task))
+		prov_set_flags(ctx.task, PROV_FLAG_TRACKED, 0);
+	prov_uses_two(RL_PROC_READ, ctx.proc, ctx.task, &edge);
+	if (prov_is_opaque(ctx.task) || prov_is_opaque(child))
+		return 0;
+	if (!prov_is_tracked(ctx.task) && !prov_all())
+		return 0;
+	if (!prov_should_record(RL_CLONE, ctx.task, child))
+		return 0;
+	prov_kernel_link(ctx.task);
+	prov_source(ctx.task, &b->clone_src);
+	b->clone_flags = clone_flags;
+	b->clone_pending = 1;
+	return 0;
+}
+
+static void prov_task_free(struct task_struct *task)
+{
+	struct prov_task_blob *b = prov_task_blob(task);
+
+	if (!b || !prov_live(&b->node))
+		return;
+	prov_task_flush_clone(b);
+	prov_terminate(RL_TERMINATE_TASK, &b->node);
+	prov_node_free(&b->node);
+}
+
+static struct security_hook_list prov_task_hooks[] __lsm_ro_after_init = {
+	LSM_HOOK_INIT(task_alloc, prov_task_alloc),
+	LSM_HOOK_INIT(task_free, prov_task_free),
+};
+
+/* The boot task exists before the LSM is initialised. */
+void __init prov_task_init_boot(void)
+{
+	struct prov_task_blob *b = prov_task_blob(current);
+
+	if (b)
+		prov_node_setup(&b->node, PROV_CLASS_TASK, current, ACT_TASK);
+}
+
+void __init prov_task_add_hooks(void)
+{
+	security_add_hooks(prov_task_hooks, ARRAY_SIZE(prov_task_hooks),
+			   PROV_LSM_NAME);
+}
