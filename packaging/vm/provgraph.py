@@ -152,20 +152,21 @@ class Graph:
 
     # --- lineage --------------------------------------------------------
     def lineage(self, pathname: str) -> dict:
-        """Files and processes the object named pathname derives from."""
+        """Files, directories and processes the object named pathname derives from."""
         targets = self.named(pathname)
-        files, processes = set(), set()
+        files, directories, processes = set(), set(), {}
         for node_id in self.ancestors(targets):
             node = self.nodes.get(node_id, {})
             kind = node.get("prov:type")
             if kind in FILE_TYPES:
-                for name in self.names(node_id) or {f"<{kind} {node.get('cf:id')}>"}:
-                    if name != pathname:
-                        files.add(name)
+                names = self.names(node_id) - {pathname}
+                (directories if kind == "directory" else files).update(names)
             elif kind == "process_memory":
-                processes.add((", ".join(sorted(self.names(node_id))) or "?",
-                               node.get("cf:tgid"), self.arguments(node_id)))
-        return {"targets": targets, "files": files, "processes": processes}
+                key = self.object_key(node_id)
+                name = ", ".join(sorted(self.names(node_id))) or "?"
+                processes[key] = (name, node.get("cf:tgid"), self.arguments(node_id))
+        return {"targets": targets, "files": files, "directories": directories,
+                "processes": set(processes.values())}
 
     def arguments(self, node_id: str) -> str:
         """The command line of the process that owns a process_memory node."""
@@ -192,9 +193,10 @@ def main(argv: list) -> int:
         print("  derives from files:")
         for name in sorted(result["files"]) or ["(none)"]:
             print(f"    {name}")
-        print("  through processes:")
+        print(f"  looked up through directories: {', '.join(sorted(result['directories'])) or '(none)'}")
+        print("  through processes (program, pid, command line):")
         for name, tgid, args in sorted(result["processes"], key=str) or [("(none)", "", "")]:
-            print(f"    {name} pid {tgid}: {args}" if tgid is not None else f"    {name}")
+            print(f"    {name} pid {tgid}: {args or '(no exec recorded)'}")
         return 0
     if argv[2] == "check":
         cycle = graph.find_cycle()
