@@ -3,27 +3,98 @@ import XCTest
 @testable import Capture
 @testable import Provenance
 
-/// Decodes every raw relay dump committed under Tests/Fixtures/kernel/*.bin
-/// (captured from the real kernel in the VM): each must frame and decode
-/// completely, with no undecodable record and no bytes left over.
+/// Decodes the raw relay dumps committed under Tests/Fixtures/kernel/*.bin,
+/// captured from the real kernel in the VM by packaging/vm/capture-fixtures:
+/// every record must frame and decode, with nothing left over, and what the
+/// kernel wrote must make sense (known types, ids of this boot, absolute
+/// paths, the machine record).
 final class KernelFixtureTests: XCTestCase {
     static var fixtureDirectory: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Fixtures/kernel")
     }
 
-    func testEveryKernelDumpDecodes() throws {
+    func decodeAll() throws -> [String: [Record]] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: Self.fixtureDirectory.path)) ?? []
         let dumps = names.filter { $0.hasSuffix(".bin") }.sorted()
-        try XCTSkipIf(dumps.isEmpty, "no kernel fixtures in \(Self.fixtureDirectory.path)")
+        XCTAssertEqual(Set(dumps), ["provenance0.bin", "long_provenance0.bin"],
+                       "run packaging/vm/capture-fixtures to refresh \(Self.fixtureDirectory.path)")
+        var result: [String: [Record]] = [:]
         for name in dumps {
             let reader = try RelayReader(path: Self.fixtureDirectory.appendingPathComponent(name).path)
             var errors: [DecodeError] = []
-            var count = 0
-            while try reader.readAvailable(onRecord: { _ in count += 1 }, onError: { errors.append($0) }) > 0 {}
+            var records: [Record] = []
+            while try reader.readAvailable(onRecord: { records.append($0) }, onError: { errors.append($0) }) > 0 {}
             XCTAssertEqual(errors, [], name)
             XCTAssertEqual(reader.pendingBytes, 0, "\(name): incomplete record at the end")
-            XCTAssertGreaterThan(count, 0, name)
+            result[name] = records
         }
+        return result
+    }
+
+    func testEveryKernelDumpDecodesCompletely() throws {
+        let dumps = try decodeAll()
+        XCTAssertGreaterThan(dumps["provenance0.bin"]?.count ?? 0, 100)
+        XCTAssertGreaterThan(dumps["long_provenance0.bin"]?.count ?? 0, 10)
+    }
+
+    func testShortAndLongChannelsCarryTheirKinds() throws {
+        let dumps = try decodeAll()
+        let short = Set((dumps["provenance0.bin"] ?? []).map(\.kind))
+        let long = Set((dumps["long_provenance0.bin"] ?? []).map(\.kind))
+        XCTAssertTrue([.relation, .task, .proc, .inode, .iattr].allSatisfy(short.contains), "\(short)")
+        XCTAssertTrue([.path, .arg, .machine].allSatisfy(long.contains), "\(long)")
+        XCTAssertTrue(short.isDisjoint(with: [.path, .arg, .machine, .string, .address, .xattr]))
+        XCTAssertTrue(long.isDisjoint(with: [.relation, .task, .proc, .inode]))
+    }
+
+    func testTypesAndIdentitiesAreConsistent() throws {
+        let records = try decodeAll().values.flatMap { $0 }
+        var bootIDs = Set<UInt32>(), machineIDs = Set<UInt32>()
+        for record in records {
+            let type = record.identifier.type
+            if case .relation(let relation) = record.payload {
+                XCTAssertNotNil(RelationType(rawValue: type).name, String(type, radix: 16))
+                XCTAssertFalse(relation.sender.isZero)
+                XCTAssertFalse(relation.receiver.isZero)
+                XCTAssertNotNil(NodeType(rawValue: relation.sender.type).name)
+                XCTAssertNotNil(NodeType(rawValue: relation.receiver.type).name)
+            } else {
+                XCTAssertNotNil(NodeType(rawValue: type).name, String(type, radix: 16))
+                XCTAssertEqual(NodeType(rawValue: type).isLong,
+                               [.path, .arg, .machine, .string, .address, .xattr, .packetContent, .disc]
+                                .contains(record.kind))
+            }
+            bootIDs.insert(record.identifier.bootID)
+            machineIDs.insert(record.identifier.machineID)
+            XCTAssertEqual(record.header.size % 8, 0)
+        }
+        XCTAssertEqual(bootIDs.count, 1, "one boot: \(bootIDs)")
+        XCTAssertEqual(machineIDs.count, 1, "one machine: \(machineIDs)")
+        XCTAssertFalse(bootIDs.contains(0))
+        XCTAssertFalse(machineIDs.contains(0))
+    }
+
+    func testPathsAreAbsoluteAndTheMachineIsLinux() throws {
+        let long = try decodeAll()["long_provenance0.bin"] ?? []
+        var paths: [String] = []
+        var machines: [MachineInfo] = []
+        for record in long {
+            switch record.payload {
+            case .path(let text):
+                paths.append(String(decoding: text.bytes, as: UTF8.self))
+                XCTAssertFalse(text.truncated)
+            case .machine(let machine):
+                machines.append(machine)
+            default:
+                break
+            }
+        }
+        XCTAssertFalse(paths.isEmpty)
+        // absolute, or the name of an object of a pseudo file system ("pipe:[42]")
+        let named = { (path: String) in path.hasPrefix("/") || path.range(of: #"^[a-z_]+:\[\d+\]$"#, options: .regularExpression) != nil }
+        XCTAssertTrue(paths.allSatisfy(named), "\(paths.filter { !named($0) })")
+        XCTAssertTrue(paths.contains("/tmp/a"), "the fixture workload's /tmp/a is named")
+        XCTAssertEqual(machines.first.map { String(decoding: $0.sysname, as: UTF8.self) }, "Linux")
     }
 }
