@@ -2,9 +2,11 @@
 /*
  * Provenance LSM - control files in /sys/kernel/security/provenance/
  *
- * Boolean files read "0\n" or "1\n" and accept what kstrtobool accepts.
- * Binary files take exactly their structure.  Every write needs
- * CAP_AUDIT_CONTROL.  The files are opaque: using them is never recorded.
+ * Boolean files read "0\n" or "1\n" and accept exactly "0", "1", "false"
+ * or "true", optionally followed by a newline or a NUL; "flush" and "epoch"
+ * act on "1".  Binary files take exactly their structure.  Every write that
+ * changes something needs CAP_AUDIT_CONTROL; "type" only answers queries.
+ * The files are opaque: using them is never recorded.
  */
 
 #include <linux/capability.h>
@@ -12,7 +14,6 @@
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
-#include <linux/kstrtox.h>
 #include <linux/mutex.h>
 #include <linux/security.h>
 #include <linux/slab.h>
@@ -29,6 +30,41 @@
 
 /* Longest text accepted by a boolean file. */
 #define PROV_BOOL_MAX	16
+
+/* Parse a strict boolean (see the top of this file) written by userspace. */
+static int prov_bool_from_user(const char __user *buf, size_t count, bool *v)
+{
+	char s[PROV_BOOL_MAX + 1] = {};
+	size_t len = count;
+
+	if (!count || count > PROV_BOOL_MAX)
+		return -EINVAL;
+	if (copy_from_user(s, buf, count))
+		return -EFAULT;
+	if (s[len - 1] == '\n' || s[len - 1] == '\0')
+		len--;
+	s[len] = '\0';
+	if (strlen(s) != len)
+		return -EINVAL;
+	if (!strcmp(s, "1") || !strcmp(s, "true"))
+		*v = true;
+	else if (!strcmp(s, "0") || !strcmp(s, "false"))
+		*v = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Accept only a strict "1": the trigger of flush and epoch. */
+static int prov_trigger_from_user(const char __user *buf, size_t count)
+{
+	bool v;
+	int rc = prov_bool_from_user(buf, count, &v);
+
+	if (rc)
+		return rc;
+	return v ? 0 : -EINVAL;
+}
 
 static ssize_t prov_read_bool(char __user *buf, size_t count, loff_t *ppos,
 			      bool value)
@@ -55,9 +91,7 @@ static ssize_t prov_bool_write(struct file *file, const char __user *buf,
 
 	if (!capable(CAP_AUDIT_CONTROL))
 		return -EPERM;
-	if (!count || count > PROV_BOOL_MAX)
-		return -EINVAL;
-	rc = kstrtobool_from_user(buf, count, &v);
+	rc = prov_bool_from_user(buf, count, &v);
 	if (rc)
 		return rc;
 	WRITE_ONCE(*value, v);
@@ -177,8 +211,9 @@ static ssize_t prov_flush_write(struct file *file, const char __user *buf,
 
 	if (!capable(CAP_AUDIT_CONTROL))
 		return -EPERM;
-	if (!count)
-		return 0;
+	rc = prov_trigger_from_user(buf, count);
+	if (rc)
+		return rc;
 	rc = prov_relay_flush();
 	return rc ? rc : count;
 }
@@ -253,10 +288,13 @@ static ssize_t prov_epoch_read(struct file *file, char __user *buf,
 static ssize_t prov_epoch_write(struct file *file, const char __user *buf,
 				size_t count, loff_t *ppos)
 {
+	int rc;
+
 	if (!capable(CAP_AUDIT_CONTROL))
 		return -EPERM;
-	if (!count)
-		return 0;
+	rc = prov_trigger_from_user(buf, count);
+	if (rc)
+		return rc;
 	atomic_inc(&prov_epoch);
 	return count;
 }
@@ -300,8 +338,6 @@ static ssize_t prov_type_write(struct file *file, const char __user *buf,
 	bool relation;
 	ssize_t rc;
 
-	if (!capable(CAP_AUDIT_CONTROL))
-		return -EPERM;
 	if (count != sizeof(*t))
 		return -EINVAL;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
@@ -386,7 +422,7 @@ static const struct prov_fs_file prov_fs_files[] = {
 	{ "boot_id", 0444, NULL, &prov_boot_id_fops },
 	{ "version", 0444, NULL, &prov_version_fops },
 	{ "epoch", 0644, NULL, &prov_epoch_fops },
-	{ "type", 0644, NULL, &prov_type_fops },
+	{ "type", 0666, NULL, &prov_type_fops },
 };
 
 static struct dentry *prov_fs_dentries[ARRAY_SIZE(prov_fs_files)];
