@@ -24,6 +24,8 @@ let package = Package(
         // inih wrapper shared by camflow.ini (Policy) and camflowd.ini (Sinks).
         .target(name: "Ini", dependencies: ["CInih"]),
         .target(name: "Provenance", dependencies: ["CProvenanceABI"]),
+        // sched_setaffinity for the recorder's per-CPU relay readers.
+        .target(name: "CThreadAffinity"),
         .target(name: "Capture", dependencies: ["Provenance", "CProvenanceABI"]),
         .target(name: "Policy", dependencies: ["Provenance", "Ini", "CProvenanceABI"]),
         .target(name: "Serialize", dependencies: ["Provenance", "CProvenanceABI"]),
@@ -31,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "camflow",
             dependencies: [
-                "Provenance", "Capture", "Policy", "Serialize", "Sinks",
+                "Provenance", "Capture", "Policy", "Serialize", "Sinks", "CThreadAffinity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

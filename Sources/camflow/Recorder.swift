@@ -57,10 +57,10 @@ struct Recorder {
         } catch {
             fail("\(error)")
         }
-        var readers: [RelayReader] = []
+        var readers: [(reader: RelayReader, cpu: Int)] = []
         for file in files {
             do {
-                readers.append(try RelayReader(path: file.path))
+                readers.append((try RelayReader(path: file.path), file.cpu))
             } catch {
                 fail("\(error)")
             }
@@ -74,9 +74,17 @@ struct Recorder {
 
         let shared = RecorderShared(sink: sink, names: NameCache(), wakeFD: pipeFDs[0])
         var threads: [pthread_t] = []
-        for reader in readers {
+        for (reader, cpu) in readers {
             let handoff = Handoff(reader)
-            guard let thread = spawnThread({ ReaderWorker(reader: handoff.value, shared: shared).run() }) else {
+            guard let thread = spawnThread({
+                // relay buffers are written with interrupts off on their own
+                // CPU: a reader on that CPU never sees a half-written record
+                // or a half-done sub-buffer switch.
+                if !pinCurrentThread(toCPU: cpu) {
+                    log.warning("\(handoff.value.path): cannot run the reader on CPU \(cpu)")
+                }
+                ReaderWorker(reader: handoff.value, shared: shared).run()
+            }) else {
                 fail("cannot start a reader thread for \(reader.path)")
             }
             threads.append(thread)

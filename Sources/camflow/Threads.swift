@@ -1,3 +1,4 @@
+import CThreadAffinity
 import Glibc
 
 /// Moves a non-Sendable value to the one thread that will own it from then on.
@@ -33,4 +34,11 @@ func monotonicMilliseconds() -> Int64 {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+}
+
+/// Restricts the calling thread to one CPU. Returns false if the CPU does
+/// not exist or is not allowed.
+func pinCurrentThread(toCPU cpu: Int) -> Bool {
+    guard let cpu = Int32(exactly: cpu) else { return false }
+    return camflow_pin_current_thread(cpu) == 0
 }

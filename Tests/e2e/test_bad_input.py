@@ -12,7 +12,7 @@ EXPECTED_FILES = {"enable", "all", "relay_conf", "self", "flush", "dropped", "ma
 
 @pytest.fixture(scope="module")
 def bad_run(run_vm):
-    run = run_vm("bad_input.sh", timeout=600)
+    run = run_vm("bad_input.sh", "--mem", "2048", timeout=600)
     # a non-zero status here also covers oops/BUG/WARNING in the kernel log
     assert run.returncode == 0, run.explain()
     return run
