@@ -163,8 +163,13 @@ class Graph:
                 (directories if kind == "directory" else files).update(names)
             elif kind == "process_memory":
                 key = self.object_key(node_id)
-                name = ", ".join(sorted(self.names(node_id))) or "?"
-                processes[key] = (name, node.get("cf:tgid"), self.arguments(node_id))
+                if key in processes:
+                    continue
+                versions = self.versions(node_id)
+                # a new process's first version is written before it runs
+                tgid = max((self.nodes[v].get("cf:tgid") or 0 for v in versions), default=0)
+                name = ", ".join(sorted(set().union(*(self.names(v) for v in versions)))) or "?"
+                processes[key] = (name, tgid, self.arguments(node_id))
         return {"targets": targets, "files": files, "directories": directories,
                 "processes": set(processes.values())}
 
@@ -175,8 +180,9 @@ class Graph:
             for relation in self.incoming.get(version, []):
                 if relation.type == "arg":
                     node = self.nodes.get(relation.sender, {})
-                    values.append((node.get("cf:jiffies", ""), relation.id, node.get("cf:value", "")))
-        return " ".join(value for _, _, value in sorted(values))
+                    # arguments are recorded in order: sort by relation id
+                    values.append((int(relation.attributes.get("cf:id", 0)), node.get("cf:value", "")))
+        return " ".join(value for _, value in sorted(values))
 
 
 def main(argv: list) -> int:
