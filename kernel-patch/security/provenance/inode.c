@@ -257,7 +257,7 @@ static int prov_inode_setattr(struct dentry *dentry, struct iattr *attr)
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_inode_get(d_backing_inode(dentry));
-	if (!n)
+	if (!n || prov_is_opaque(n))
 		return 0;
 	prov_name_dentry(n, dentry, false);
 	prov_node_setup(&iattr, PROV_CLASS_TRANSIENT, NULL, ENT_IATTR);

@@ -125,8 +125,12 @@ static void prov_stamp(void *record)
 	p->elt.jiffies = get_jiffies_64();
 }
 
-/* Write one record to the current CPU's buffer of a channel. */
-static void prov_relay_out(const void *record)
+/*
+ * Write one record to the buffer of a channel on @cpu, or on the current
+ * CPU if @cpu is negative.  Only the CPU owning a buffer writes to it,
+ * except while the boot buffer is drained, when nothing else writes.
+ */
+static void prov_relay_out_cpu(const void *record, int cpu)
 {
 	const struct prov_record_header *hdr = record;
 	struct rchan *chan;
@@ -136,7 +140,10 @@ static void prov_relay_out(const void *record)
 
 	chan = prov_kind_is_long(hdr->kind) ? prov_long_chan : prov_chan;
 	local_irq_save(flags);
-	buf = *this_cpu_ptr(chan->buf);
+	if (cpu < 0)
+		buf = *this_cpu_ptr(chan->buf);
+	else
+		buf = *per_cpu_ptr(chan->buf, cpu);
 	if (unlikely(!buf))
 		goto drop;
 	if (unlikely(buf->offset + len > chan->subbuf_size) &&
@@ -151,6 +158,11 @@ static void prov_relay_out(const void *record)
 drop:
 	local_irq_restore(flags);
 	prov_drop();
+}
+
+static void prov_relay_out(const void *record)
+{
+	prov_relay_out_cpu(record, -1);
 }
 
 /* Keep a record in the boot buffer.  Called with prov_boot_lock held. */
@@ -184,13 +196,15 @@ void prov_emit(void *record)
 	if (WARN_ON_ONCE(size > PROV_RECORD_MAX || size % PROV_RECORD_ALIGN ||
 			 size < sizeof(p->hdr) + sizeof(p->elt)))
 		return;
-	prov_stamp(record);
 	if (likely(prov_relay_live())) {
+		prov_stamp(record);
 		prov_tighten(record);
 		prov_relay_out(record);
 		return;
 	}
 	spin_lock_irqsave(&prov_boot_lock, flags);
+	/* Stamped under the lock: the backlog is in time order. */
+	prov_stamp(record);
 	if (prov_is_live) {
 		/* The backlog went out while we waited for the lock. */
 		spin_unlock_irqrestore(&prov_boot_lock, flags);
@@ -255,8 +269,11 @@ static int prov_check_conf(const struct prov_relay_conf *conf)
 	return 0;
 }
 
-/* Move the backlog to relay, then switch to live output. */
-static void prov_drain_boot_buffer(void)
+/*
+ * Move the backlog to relay, then switch to live output.  The backlog goes
+ * to the buffers of one CPU, in order, so that it reads as one stream.
+ */
+static void prov_drain_boot_buffer(int cpu)
 {
 	struct prov_boot_entry *e, *tmp;
 	unsigned long flags;
@@ -274,7 +291,7 @@ static void prov_drain_boot_buffer(void)
 				break;
 			hdr->flags |= PROV_RECORD_REPLAYED;
 			prov_tighten(e->data);
-			prov_relay_out(e->data);
+			prov_relay_out_cpu(e->data, cpu);
 			list_move_tail(&e->list, &done);
 			prov_boot_count--;
 		}
@@ -298,7 +315,7 @@ int prov_relay_start(const struct prov_relay_conf *conf)
 	size_t subbuf_size;
 	void *machine;
 	u32 size;
-	int rc;
+	int rc, cpu;
 
 	rc = prov_check_conf(conf);
 	if (rc)
@@ -331,13 +348,14 @@ int prov_relay_start(const struct prov_relay_conf *conf)
 	prov_chan = chan;
 	prov_long_chan = long_chan;
 	/* First record of the long channel: the machine. */
+	cpu = raw_smp_processor_id();
 	size = prov_machine_snapshot(machine, PROV_RECORD_MAX);
 	if (size) {
 		prov_stamp(machine);
 		prov_tighten(machine);
-		prov_relay_out(machine);
+		prov_relay_out_cpu(machine, cpu);
 	}
-	prov_drain_boot_buffer();
+	prov_drain_boot_buffer(cpu);
 	pr_info("relay started (boot %u, machine %u)\n", prov_conf_boot,
 		prov_conf_machine);
 out:
