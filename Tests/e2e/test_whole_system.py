@@ -81,3 +81,73 @@ def test_summary_counts_records_per_type(cat_run, graph):
     assert summary["relations"].get("read", 0) >= 1
     assert summary["relations"].get("write", 0) >= 1
     assert summary["dropped"] == 0
+
+
+def process_of(graph, task_id):
+    """process_memory nodes a task (by node id) wrote to."""
+    return {r.receiver for r in graph.relations
+            if r.type == "memory_write" and graph.nodes[r.sender].get("cf:id") == task_id}
+
+
+def argv_of(graph, process_nodes):
+    """argv values recorded for any version of the given process_memory nodes."""
+    versions = set().union(*(graph.versions(p) for p in process_nodes)) if process_nodes else set()
+    args = sorted((int(r.attributes["cf:id"]), graph.nodes[r.sender].get("cf:value"))
+                  for r in graph.relations if r.type == "arg" and r.receiver in versions)
+    return [value for _, value in args]
+
+
+def test_exec_records_program_arguments_and_environment(graph):
+    busybox = graph.named("/bin/busybox")
+    execs = [r for r in graph.relations if r.type == "exec" and r.sender in busybox]
+    assert execs, "no exec edge from /bin/busybox"
+    cat_processes = [r.receiver for r in execs if "/tmp/a" in argv_of(graph, {r.receiver})]
+    assert cat_processes, "no exec'd process with argument /tmp/a"
+    assert argv_of(graph, set(cat_processes))[:2] == ["/bin/cat", "/tmp/a"]
+    envs = [r for r in graph.relations if r.type == "env" and r.receiver in set(cat_processes)]
+    assert envs and all(graph.nodes[r.sender]["prov:type"] == "envp" for r in envs)
+    assert any(graph.nodes[r.sender].get("cf:value", "").startswith("PATH=") for r in envs)
+
+
+def test_pipe_carries_data_from_tr_to_sed(graph):
+    found = False
+    for node_id, node in graph.nodes.items():
+        if node.get("prov:type") != "pipe":
+            continue
+        versions = graph.versions(node_id)
+        writers = {r.attributes.get("cf:task_id") for v in versions
+                   for r in graph.incoming.get(v, []) if r.type == "write"}
+        readers = {r.attributes.get("cf:task_id") for v in versions
+                   for r in graph.outgoing.get(v, []) if r.type == "read"}
+        writer_args = {a for t in writers for a in argv_of(graph, process_of(graph, t))}
+        reader_args = {a for t in readers for a in argv_of(graph, process_of(graph, t))}
+        if "/bin/tr" in writer_args and "/bin/sed" in reader_args:
+            found = True
+    assert found, "no pipe written by tr and read by sed"
+    assert graph.named("/tmp/a") & graph.ancestors(graph.named("/tmp/c"))
+
+
+def test_inode_operations_are_recorded_on_their_inode(graph):
+    c_versions = graph.named("/tmp/c")
+    assert graph.named("/tmp/c-link") & c_versions, "the link does not name the same inode"
+    assert graph.named("/tmp/c-moved") & c_versions, "the rename does not name the same inode"
+    for kind in ("link", "rename", "unlink"):
+        assert any(r.type == kind and r.receiver in c_versions for r in graph.relations), kind
+    setattrs = [r for r in graph.relations if r.type == "setattr_inode" and r.receiver in c_versions]
+    assert setattrs, "no setattr_inode into /tmp/c"
+    iattr = graph.nodes[setattrs[0].sender]
+    assert iattr["prov:type"] == "iattr" and int(iattr["cf:mode"], 16) & 0o777 == 0o600
+    assert any(r.type == "getattr" and r.sender in c_versions for r in graph.relations)
+    tmp = graph.named("/tmp")
+    assert any(r.type == "inode_create" and r.receiver in tmp for r in graph.relations)
+
+
+def test_task_lifecycle_and_setuid_are_recorded(graph):
+    types = {r.type for r in graph.relations}
+    for kind in ("clone", "clone_mem", "exec_task", "terminate_task", "terminate_proc",
+                 "open", "perm_check", "mmap_private", "ran_on", "named", "version_activity",
+                 "version_entity", "setuid"):
+        assert kind in types, f"no {kind} relation"
+    setuids = [r for r in graph.relations if r.type == "setuid"]
+    assert any(graph.nodes[r.receiver].get("cf:uid") == 1000 for r in setuids), \
+        "setuid did not produce a process_memory of uid 1000"
