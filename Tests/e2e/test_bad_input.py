@@ -63,3 +63,15 @@ def test_record_fails_with_one_clear_message(bad_run, case, mentions):
     assert rc != 0
     assert len(lines) == 1, f"expected one line, got {lines}"
     assert mentions in lines[0]
+
+
+def test_read_only_files_and_type_queries(bad_run):
+    lines = dict(line.split(" ", 1) for line in bad_run.text("securityfs-reads.txt").splitlines())
+    kernel_machine, file_machine = lines["machine_id"].split()
+    assert kernel_machine == file_machine and int(kernel_machine) != 0
+    assert lines["boot_id"].split() == ["1", "1"]
+    assert lines["version"] == "v0.1.0"
+    assert lines["dropped_size"] == "8"
+    assert lines["type_file"] == "2000000000000100"
+    assert lines["type_read"] == "read"
+    assert lines["user_type_file"] == "2000000000000100"

@@ -61,3 +61,30 @@ try missing-relay camflow record --config /tmp/good.ini --relay-root /tmp/empty-
 # capture still works after all that
 echo "still here" >/tmp/c
 /bin/cat /tmp/c >/tmp/d
+
+# the read-only files and the type query (as root and as a user)
+S=/out/securityfs-reads.txt
+{
+	echo "machine_id $(od -An -tu4 -N4 $P/machine_id | tr -d ' ') $(od -An -tu4 -N4 /etc/camflow-machine_id | tr -d ' ')"
+	echo "boot_id $(od -An -tu4 -N4 $P/boot_id | tr -d ' ') $(od -An -tu4 -N4 /etc/camflow-boot_id | tr -d ' ')"
+	echo "version $(cat $P/version)"
+	echo "dropped_size $(wc -c < $P/dropped)"
+} >"$S"
+# struct prov_type: id (8), is_relation (1), reserved (7), str[256]
+{ head -c 16 /dev/zero; printf 'file'; head -c 252 /dev/zero; } >/tmp/q-name
+{ printf '\001\000\000\000\000\000\040\200\001'; head -c 263 /dev/zero; } >/tmp/q-id
+query() { # question-file: write it and read the answer on the same open file
+	exec 3<>"$P/type"
+	dd if="$1" bs=272 count=1 >&3 2>/dev/null || echo "query refused"
+	dd bs=272 count=1 <&3 2>/dev/null
+	exec 3>&-
+}
+echo "type_file $(query /tmp/q-name | od -An -tx8 -N8 | tr -d ' ')" >>"$S"
+echo "type_read $(query /tmp/q-id | dd bs=1 skip=16 count=16 2>/dev/null | tr -d '\000')" >>"$S"
+chmod 644 /tmp/q-name /tmp/q-id
+cat >/tmp/query.sh <<'Q'
+exec 3<>/sys/kernel/security/provenance/type
+dd if=/tmp/q-name bs=272 count=1 >&3 2>/dev/null
+dd bs=272 count=1 <&3 2>/dev/null | od -An -tx8 -N8 | tr -d ' '
+Q
+echo "user_type_file $(su user -c "sh /tmp/query.sh")" >>"$S"
