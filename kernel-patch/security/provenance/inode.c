@@ -140,6 +140,29 @@ static int prov_inode_create(struct inode *dir, struct dentry *dentry,
 	return 0;
 }
 
+/* mkdir, mknod and symlink create an entry like create does. */
+static int prov_inode_mkdir(struct inode *dir, struct dentry *dentry,
+			    umode_t mode)
+{
+	prov_inode_generated(RL_INODE_CREATE, dir, dentry->d_parent,
+			     mode | S_IFDIR);
+	return 0;
+}
+
+static int prov_inode_mknod(struct inode *dir, struct dentry *dentry,
+			    umode_t mode, dev_t dev)
+{
+	prov_inode_generated(RL_INODE_CREATE, dir, dentry->d_parent, mode);
+	return 0;
+}
+
+static int prov_inode_symlink(struct inode *dir, struct dentry *dentry,
+			      const char *old_name)
+{
+	prov_inode_generated(RL_SYMLINK, dir, dentry->d_parent, 0);
+	return 0;
+}
+
 static int prov_inode_link(struct dentry *old_dentry, struct inode *dir,
 			   struct dentry *new_dentry)
 {
@@ -149,6 +172,12 @@ static int prov_inode_link(struct dentry *old_dentry, struct inode *dir,
 }
 
 static int prov_inode_unlink(struct inode *dir, struct dentry *dentry)
+{
+	prov_inode_generated(RL_UNLINK, d_backing_inode(dentry), dentry, 0);
+	return 0;
+}
+
+static int prov_inode_rmdir(struct inode *dir, struct dentry *dentry)
 {
 	prov_inode_generated(RL_UNLINK, d_backing_inode(dentry), dentry, 0);
 	return 0;
@@ -175,17 +204,64 @@ static void prov_name_new_entry(struct dentry *dentry, const struct path *dir,
 		prov_name_child(n, dir, &entry->d_name, true);
 }
 
-/* Creating in a directory: name the directory from its path. */
-static int prov_path_create(const struct path *dir)
+/*
+ * The path hooks run before the inode hooks of the same operation and
+ * give the inodes their names as the calling process sees them.
+ */
+static int prov_path_name(const struct path *path)
 {
 	struct prov_node *n;
 
-	if (!prov_enabled())
+	if (!prov_enabled() || !path->dentry || d_is_negative(path->dentry))
 		return 0;
-	n = prov_inode_get(d_backing_inode(dir->dentry));
+	n = prov_inode_get(d_backing_inode(path->dentry));
 	if (n)
-		prov_name_path(n, dir, false);
+		prov_name_path(n, path, false);
 	return 0;
+}
+
+/* Creating in a directory: name the directory. */
+static int prov_path_create(const struct path *dir)
+{
+	return prov_path_name(dir);
+}
+
+/* Removing an entry: name what it points to, from the directory path. */
+static int prov_path_remove(const struct path *dir, struct dentry *dentry)
+{
+	struct prov_node *n;
+
+	if (!prov_enabled() || d_is_negative(dentry))
+		return 0;
+	n = prov_inode_get(d_backing_inode(dentry));
+	if (n)
+		prov_name_child(n, dir, &dentry->d_name, false);
+	return 0;
+}
+
+static int prov_path_unlink(const struct path *dir, struct dentry *dentry)
+{
+	return prov_path_remove(dir, dentry);
+}
+
+static int prov_path_rmdir(const struct path *dir, struct dentry *dentry)
+{
+	return prov_path_remove(dir, dentry);
+}
+
+static int prov_path_truncate(const struct path *path)
+{
+	return prov_path_name(path);
+}
+
+static int prov_path_chmod(const struct path *path, umode_t mode)
+{
+	return prov_path_name(path);
+}
+
+static int prov_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
+{
+	return prov_path_name(path);
 }
 
 static int prov_path_mknod(const struct path *dir, struct dentry *dentry,
@@ -322,8 +398,12 @@ static struct security_hook_list prov_inode_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(inode_alloc_security, prov_inode_alloc_security),
 	LSM_HOOK_INIT(inode_free_security, prov_inode_free_security),
 	LSM_HOOK_INIT(inode_create, prov_inode_create),
+	LSM_HOOK_INIT(inode_mkdir, prov_inode_mkdir),
+	LSM_HOOK_INIT(inode_mknod, prov_inode_mknod),
+	LSM_HOOK_INIT(inode_symlink, prov_inode_symlink),
 	LSM_HOOK_INIT(inode_link, prov_inode_link),
 	LSM_HOOK_INIT(inode_unlink, prov_inode_unlink),
+	LSM_HOOK_INIT(inode_rmdir, prov_inode_rmdir),
 	LSM_HOOK_INIT(inode_rename, prov_inode_rename),
 	LSM_HOOK_INIT(inode_setattr, prov_inode_setattr),
 	LSM_HOOK_INIT(inode_getattr, prov_inode_getattr),
@@ -331,6 +411,11 @@ static struct security_hook_list prov_inode_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(path_mknod, prov_path_mknod),
 	LSM_HOOK_INIT(path_mkdir, prov_path_mkdir),
 	LSM_HOOK_INIT(path_symlink, prov_path_symlink),
+	LSM_HOOK_INIT(path_unlink, prov_path_unlink),
+	LSM_HOOK_INIT(path_rmdir, prov_path_rmdir),
+	LSM_HOOK_INIT(path_truncate, prov_path_truncate),
+	LSM_HOOK_INIT(path_chmod, prov_path_chmod),
+	LSM_HOOK_INIT(path_chown, prov_path_chown),
 	LSM_HOOK_INIT(path_link, prov_path_link),
 	LSM_HOOK_INIT(path_rename, prov_path_rename),
 	LSM_HOOK_INIT(sb_alloc_security, prov_sb_alloc_security),
