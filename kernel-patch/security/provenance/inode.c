@@ -65,19 +65,25 @@ void prov_inode_refresh(struct prov_node *n)
 		memcpy(r->sb_uuid, sb->uuid, sizeof(r->sb_uuid));
 }
 
+/* The node type follows the mode, set after the inode was allocated. */
+static void prov_inode_update_type(struct inode *inode, struct prov_node *n)
+{
+	u64 type = prov_inode_type(READ_ONCE(inode->i_mode));
+
+	/* Racy hint, prov_retype() checks again under the lock. */
+	if (type != ENT_INODE_UNKNOWN && type != data_race(prov_node_type(n)))
+		prov_retype(n, type);
+}
+
 struct prov_node *prov_inode_get(struct inode *inode)
 {
 	struct prov_node *n = prov_inode_node(inode);
 	unsigned long flags;
-	u64 type;
 	u32 secid;
 
 	if (!n)
 		return NULL;
-	type = prov_inode_type(READ_ONCE(inode->i_mode));
-	/* Racy hint, prov_retype() checks again under the lock. */
-	if (type != ENT_INODE_UNKNOWN && type != data_race(prov_node_type(n)))
-		prov_retype(n, type);
+	prov_inode_update_type(inode, n);
 	/* Racy hint: a stale secid is refreshed by a later hook. */
 	if (data_race(n->recorded_epoch != prov_current_epoch())) {
 		security_inode_getsecid(inode, &secid);
@@ -112,6 +118,8 @@ static void prov_inode_free_security(struct inode *inode)
 
 	if (!n)
 		return;
+	/* Typed from its mode first: it may never have been looked at. */
+	prov_inode_update_type(inode, n);
 	prov_terminate(RL_FREED, n);
 	prov_node_free(n);
 }

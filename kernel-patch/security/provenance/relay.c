@@ -172,7 +172,7 @@ static void prov_boot_keep(const void *record, u32 size)
 
 	if (prov_boot_count >= PROV_BOOT_BUFFER_MAX)
 		goto drop;
-	e = kmalloc(sizeof(*e) + size, GFP_ATOMIC | __GFP_NOWARN);
+	e = kmalloc(sizeof(*e) + size, GFP_NOWAIT | __GFP_NOWARN);
 	if (!e)
 		goto drop;
 	memcpy(e->data, record, size);
