@@ -27,12 +27,12 @@ static struct prov_machine_record *prov_machine_record(void)
 static void prov_machine_uts(struct prov_machine_record *m,
 			     const struct new_utsname *uts)
 {
-	strscpy(m->sysname, uts->sysname, sizeof(m->sysname));
-	strscpy(m->nodename, uts->nodename, sizeof(m->nodename));
-	strscpy(m->release, uts->release, sizeof(m->release));
-	strscpy(m->version, uts->version, sizeof(m->version));
-	strscpy(m->machine, uts->machine, sizeof(m->machine));
-	strscpy(m->domainname, uts->domainname, sizeof(m->domainname));
+	strscpy_pad(m->sysname, uts->sysname, sizeof(m->sysname));
+	strscpy_pad(m->nodename, uts->nodename, sizeof(m->nodename));
+	strscpy_pad(m->release, uts->release, sizeof(m->release));
+	strscpy_pad(m->version, uts->version, sizeof(m->version));
+	strscpy_pad(m->machine, uts->machine, sizeof(m->machine));
+	strscpy_pad(m->domainname, uts->domainname, sizeof(m->domainname));
 }
 
 void __init prov_machine_init(void)

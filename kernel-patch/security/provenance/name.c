@@ -12,6 +12,7 @@
  */
 
 #include <linux/cpumask.h>
+#include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -104,6 +105,17 @@ u64 prov_hash(const char *s, size_t len)
 	return h;
 }
 
+/* Names are looked up on behalf of current: not for an opaque process. */
+static bool prov_current_is_opaque(void)
+{
+	struct prov_node *proc;
+
+	if (!in_task())
+		return false;
+	proc = prov_cred_node(current_cred());
+	return proc && prov_is_opaque(proc);
+}
+
 /* Should @n be named now?  @full: the name would come from a full path. */
 static bool prov_want_name(struct prov_node *n, bool force, bool full)
 {
@@ -111,6 +123,8 @@ static bool prov_want_name(struct prov_node *n, bool force, bool full)
 	u32 f = prov_flags(n);
 
 	if (!prov_enabled() || (f & PROV_FLAG_OPAQUE))
+		return false;
+	if (prov_current_is_opaque())
 		return false;
 	if (prov_filter_relation(RL_NAMED))
 		return false;

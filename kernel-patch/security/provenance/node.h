@@ -24,6 +24,26 @@ struct prov_node_prefix {
 	struct prov_node_common node;
 };
 
+/* Every node record starts with the prefix. */
+#define PROV_ASSERT_PREFIX(type)					\
+	static_assert(offsetof(type, elt) ==				\
+		      offsetof(struct prov_node_prefix, elt) &&		\
+		      offsetof(type, node) ==				\
+		      offsetof(struct prov_node_prefix, node))
+
+PROV_ASSERT_PREFIX(struct prov_task_record);
+PROV_ASSERT_PREFIX(struct prov_proc_record);
+PROV_ASSERT_PREFIX(struct prov_inode_record);
+PROV_ASSERT_PREFIX(struct prov_msg_record);
+PROV_ASSERT_PREFIX(struct prov_shm_record);
+PROV_ASSERT_PREFIX(struct prov_sb_record);
+PROV_ASSERT_PREFIX(struct prov_packet_record);
+PROV_ASSERT_PREFIX(struct prov_iattr_record);
+PROV_ASSERT_PREFIX(struct prov_payload_record);
+PROV_ASSERT_PREFIX(struct prov_xattr_record);
+PROV_ASSERT_PREFIX(struct prov_disc_record);
+PROV_ASSERT_PREFIX(struct prov_machine_record);
+
 /* The fixed-size node records a struct prov_node can hold. */
 union prov_node_record {
 	struct prov_node_prefix c;

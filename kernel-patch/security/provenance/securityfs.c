@@ -4,9 +4,10 @@
  *
  * Boolean files read "0\n" or "1\n" and accept exactly "0", "1", "false"
  * or "true", optionally followed by a newline or a NUL; "flush" and "epoch"
- * act on "1".  Binary files take exactly their structure.  Every write that
- * changes something needs CAP_AUDIT_CONTROL; "type" only answers queries.
- * The files are opaque: using them is never recorded.
+ * act on "1".  Binary files take exactly their structure; the *_filter
+ * files take a struct prov_filter and read as the u64 bitmap.  Every
+ * write that changes something needs CAP_AUDIT_CONTROL; "type" only
+ * answers queries.  The files are opaque: using them is never recorded.
  */
 
 #include <linux/capability.h>
@@ -101,6 +102,50 @@ static ssize_t prov_bool_write(struct file *file, const char __user *buf,
 static const struct file_operations prov_bool_fops = {
 	.read = prov_bool_read,
 	.write = prov_bool_write,
+	.llseek = generic_file_llseek,
+};
+
+/* Serialises the read-modify-write of the filter bitmaps. */
+static DEFINE_MUTEX(prov_filter_mutex);
+
+static ssize_t prov_filter_read(struct file *file, char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	u64 *bitmap = file_inode(file)->i_private;
+	u64 v = READ_ONCE(*bitmap);
+
+	return simple_read_from_buffer(buf, count, ppos, &v, sizeof(v));
+}
+
+/* struct prov_filter: add or remove (filter & mask) in the bitmap. */
+static ssize_t prov_filter_write(struct file *file, const char __user *buf,
+				 size_t count, loff_t *ppos)
+{
+	u64 *bitmap = file_inode(file)->i_private;
+	struct prov_filter f;
+	u64 bits;
+
+	if (!capable(CAP_AUDIT_CONTROL))
+		return -EPERM;
+	if (count != sizeof(f))
+		return -EINVAL;
+	if (copy_from_user(&f, buf, sizeof(f)))
+		return -EFAULT;
+	if (f.add > 1)
+		return -EINVAL;
+	bits = f.filter & f.mask & SUBTYPE_MASK;
+	mutex_lock(&prov_filter_mutex);
+	if (f.add)
+		WRITE_ONCE(*bitmap, *bitmap | bits);
+	else
+		WRITE_ONCE(*bitmap, *bitmap & ~bits);
+	mutex_unlock(&prov_filter_mutex);
+	return count;
+}
+
+static const struct file_operations prov_filter_fops = {
+	.read = prov_filter_read,
+	.write = prov_filter_write,
 	.llseek = generic_file_llseek,
 };
 
@@ -413,6 +458,24 @@ static const struct prov_fs_file prov_fs_files[] = {
 	{ "compress_node", 0644, &prov_policy.compress_node, &prov_bool_fops },
 	{ "compress_edge", 0644, &prov_policy.compress_edge, &prov_bool_fops },
 	{ "duplicate", 0644, &prov_policy.duplicate, &prov_bool_fops },
+	{ "node_filter", 0644, &prov_policy.node_filter, &prov_filter_fops },
+	{ "derived_filter", 0644, &prov_policy.derived_filter,
+	  &prov_filter_fops },
+	{ "generated_filter", 0644, &prov_policy.generated_filter,
+	  &prov_filter_fops },
+	{ "used_filter", 0644, &prov_policy.used_filter, &prov_filter_fops },
+	{ "informed_filter", 0644, &prov_policy.informed_filter,
+	  &prov_filter_fops },
+	{ "propagate_node_filter", 0644, &prov_policy.prop_node_filter,
+	  &prov_filter_fops },
+	{ "propagate_derived_filter", 0644, &prov_policy.prop_derived_filter,
+	  &prov_filter_fops },
+	{ "propagate_generated_filter", 0644,
+	  &prov_policy.prop_generated_filter, &prov_filter_fops },
+	{ "propagate_used_filter", 0644, &prov_policy.prop_used_filter,
+	  &prov_filter_fops },
+	{ "propagate_informed_filter", 0644,
+	  &prov_policy.prop_informed_filter, &prov_filter_fops },
 	{ "written", 0444, NULL, &prov_written_fops },
 	{ "relay_conf", 0644, NULL, &prov_relay_conf_fops },
 	{ "self", 0644, NULL, &prov_self_fops },
