@@ -35,18 +35,20 @@ struct Recorder {
             fail("\(error)")
         }
         for warning in loaded.warnings { log.warning("\(warning)") }
+        // Opaque first: nothing the recorder does, opening its log
+        // included, may end up in the graph.
+        let securityFS = SecurityFS(root: securityFSRoot)
+        do {
+            try securityFS.markSelfOpaque()
+        } catch {
+            fail("\(error) (cannot mark the recorder opaque)")
+        }
         let logPath = loaded.configuration.logPath ?? ""
         let sink: SharedSink
         do {
             sink = SharedSink(try LogSink(path: logPath))
         } catch {
             fail("\(error) (output of \(configPath))")
-        }
-        let securityFS = SecurityFS(root: securityFSRoot)
-        do {
-            try securityFS.markSelfOpaque()
-        } catch {
-            fail("\(error) (cannot mark the recorder opaque)")
         }
         var epochError: Error?
         do { try securityFS.bumpEpoch() } catch { epochError = error }

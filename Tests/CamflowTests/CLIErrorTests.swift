@@ -62,7 +62,7 @@ final class CLIErrorTests: XCTestCase {
     func testUnwritableLogPath() throws {
         let s = try Scratch()
         let config = s.text("camflowd.ini", "[general]\noutput=log\nformat=w3c\n[log]\npath=/no/such/dir/x.log\n")
-        assertOneLineError(try CLI.run(["record", "--config", config]),
+        assertOneLineError(try CLI.run(["record", "--config", config, "--securityfs-root", s.securityFS()]),
                            mentions: "cannot open log file /no/such/dir/x.log: No such file or directory")
     }
 

@@ -151,3 +151,13 @@ def test_task_lifecycle_and_setuid_are_recorded(graph):
     setuids = [r for r in graph.relations if r.type == "setuid"]
     assert any(graph.nodes[r.receiver].get("cf:uid") == 1000 for r in setuids), \
         "setuid did not produce a process_memory of uid 1000"
+
+
+def test_recorder_and_control_files_are_opaque(graph):
+    for node_id, node in graph.nodes.items():
+        if node.get("prov:type") != "path":
+            continue
+        name = node.get("cf:pathname", "")
+        assert not name.startswith("/sys/kernel/security/provenance"), name
+        assert not name.startswith("/sys/kernel/debug/"), name
+        assert name != "/var/log/camflow/audit.log", name

@@ -12,8 +12,9 @@ head -c 16384 /dev/urandom >"$G/random-16k"
 head -c 1048576 /dev/zero | tr '\0' 'x' >"$G/huge-1m"
 # struct prov_relay_conf with boot_id 0 and buff_exp 99
 printf '\000\000\000\000\001\000\000\000\143\000\000\000\010\000\000\000' >"$G/relay-conf-bad"
-# struct prov_process_config with an undefined op bit
-printf '\000\000\000\000\200\000\000\000\002\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000' >"$G/self-bad-op"
+# 24 bytes: a struct prov_process_config with an undefined op bit, which
+# is also a struct prov_filter with add=7
+printf '\000\000\000\000\200\000\000\000\002\000\000\000\000\000\000\000\007\000\000\000\000\000\000\000' >"$G/self-bad-op"
 # struct prov_type naming a type that does not exist, is_relation 7
 { printf '\000\000\000\000\000\000\000\000\007\000\000\000\000\000\000\000'; printf 'no_such_type'; head -c 244 /dev/zero; } >"$G/type-bad"
 
