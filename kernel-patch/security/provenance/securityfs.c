@@ -117,13 +117,36 @@ static ssize_t prov_filter_read(struct file *file, char __user *buf,
 	return simple_read_from_buffer(buf, count, ppos, &v, sizeof(v));
 }
 
-/* struct prov_filter: add or remove (filter & mask) in the bitmap. */
+/* The type bits a filter file may be given above the subtype bits. */
+static u64 prov_filter_family(const u64 *bitmap)
+{
+	const struct prov_policy *p = &prov_policy;
+
+	if (bitmap == &p->derived_filter || bitmap == &p->prop_derived_filter)
+		return RL_DERIVED;
+	if (bitmap == &p->generated_filter ||
+	    bitmap == &p->prop_generated_filter)
+		return RL_GENERATED;
+	if (bitmap == &p->used_filter || bitmap == &p->prop_used_filter)
+		return RL_USED;
+	if (bitmap == &p->informed_filter ||
+	    bitmap == &p->prop_informed_filter)
+		return RL_INFORMED;
+	return 0;	/* node filters */
+}
+
+/*
+ * struct prov_filter: add or remove (filter & mask) in the bitmap.  The
+ * type word may carry the family of the file (or be a node type for the
+ * node filters); a request changing no bit is refused.
+ */
 static ssize_t prov_filter_write(struct file *file, const char __user *buf,
 				 size_t count, loff_t *ppos)
 {
 	u64 *bitmap = file_inode(file)->i_private;
+	u64 family = prov_filter_family(bitmap);
 	struct prov_filter f;
-	u64 bits;
+	u64 bits, high;
 
 	if (!capable(CAP_AUDIT_CONTROL))
 		return -EPERM;
@@ -131,9 +154,14 @@ static ssize_t prov_filter_write(struct file *file, const char __user *buf,
 		return -EINVAL;
 	if (copy_from_user(&f, buf, sizeof(f)))
 		return -EFAULT;
-	if (f.add > 1)
+	if (f.add > 1 || memchr_inv(f.reserved, 0, sizeof(f.reserved)))
+		return -EINVAL;
+	high = f.filter & ~SUBTYPE_MASK;
+	if (family ? high && high != family : high & DM_RELATION)
 		return -EINVAL;
 	bits = f.filter & f.mask & SUBTYPE_MASK;
+	if (!bits)
+		return -EINVAL;
 	mutex_lock(&prov_filter_mutex);
 	if (f.add)
 		WRITE_ONCE(*bitmap, *bitmap | bits);
