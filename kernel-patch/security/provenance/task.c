@@ -122,7 +122,8 @@ static void prov_task_flush_clone(struct prov_task_blob *b)
 		return;
 	if (!xchg(&b->clone_pending, 0))
 		return;
-	if (!prov_enabled())
+	/* The child may have become opaque, or the policy changed. */
+	if (prov_filter_node(&b->node) || prov_filter_relation(RL_CLONE))
 		return;
 	edge = (struct prov_edge){ .flags = b->clone_flags };
 	prov_sink(RL_CLONE, &b->clone_src, &b->node, &edge);
