@@ -161,3 +161,18 @@ def test_recorder_and_control_files_are_opaque(graph):
         assert not name.startswith("/sys/kernel/security/provenance"), name
         assert not name.startswith("/sys/kernel/debug/"), name
         assert name != "/var/log/camflow/audit.log", name
+
+
+def test_repeated_reads_are_compressed(graph):
+    big_versions = graph.named("/tmp/big")
+    wc_tasks = set()
+    for relation in graph.relations:
+        if relation.type == "memory_write":
+            if argv_of(graph, {relation.receiver})[:1] == ["/bin/wc"]:
+                wc_tasks.add(graph.nodes[relation.sender].get("cf:id"))
+    assert wc_tasks, "the wc process was not recorded"
+    reads = [r for r in graph.relations if r.type == "read" and r.sender in big_versions
+             and r.attributes.get("cf:task_id") in wc_tasks]
+    # wc reads the 64 KiB file in (at most) 4 KiB steps: 17 or more reads,
+    # the same edge each time, which edge compression records once
+    assert 1 <= len(reads) <= 2, f"{len(reads)} read edges"

@@ -10,3 +10,6 @@ chmod 600 /tmp/c-moved
 rm /tmp/c-moved
 stat /tmp/c > /dev/null
 su user -c /bin/true
+# many reads of one file with nothing else in between: edge compression
+head -c 65536 /dev/zero > /tmp/big
+/bin/wc -c /tmp/big > /dev/null
