@@ -165,11 +165,12 @@ def test_recorder_and_control_files_are_opaque(graph):
 
 def test_repeated_reads_are_compressed(graph):
     big_versions = graph.named("/tmp/big")
-    wc_tasks = set()
+    wc_processes = set()
     for relation in graph.relations:
-        if relation.type == "memory_write":
-            if argv_of(graph, {relation.receiver})[:1] == ["/bin/wc"]:
-                wc_tasks.add(graph.nodes[relation.sender].get("cf:id"))
+        if relation.type == "arg" and graph.nodes.get(relation.sender, {}).get("cf:value") == "/bin/wc":
+            wc_processes |= graph.versions(relation.receiver)
+    wc_tasks = {graph.nodes[r.sender].get("cf:id") for r in graph.relations
+                if r.type == "memory_write" and r.receiver in wc_processes}
     assert wc_tasks, "the wc process was not recorded"
     reads = [r for r in graph.relations if r.type == "read" and r.sender in big_versions
              and r.attributes.get("cf:task_id") in wc_tasks]
