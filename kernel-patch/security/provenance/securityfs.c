@@ -309,29 +309,22 @@ static const struct file_operations prov_dropped_fops = {
 	.llseek = generic_file_llseek,
 };
 
-static ssize_t prov_machine_id_read(struct file *file, char __user *buf,
-				    size_t count, loff_t *ppos)
+/* machine_id and boot_id: i_private points to the getter of the id. */
+typedef u32 (*prov_id_getter)(void);
+static const prov_id_getter prov_machine_id_getter = prov_machine_id;
+static const prov_id_getter prov_boot_id_getter = prov_boot_id;
+
+static ssize_t prov_id_read(struct file *file, char __user *buf,
+			    size_t count, loff_t *ppos)
 {
-	u32 id = prov_machine_id();
+	const prov_id_getter *get = file_inode(file)->i_private;
+	u32 id = (*get)();
 
 	return simple_read_from_buffer(buf, count, ppos, &id, sizeof(id));
 }
 
-static const struct file_operations prov_machine_id_fops = {
-	.read = prov_machine_id_read,
-	.llseek = generic_file_llseek,
-};
-
-static ssize_t prov_boot_id_read(struct file *file, char __user *buf,
-				 size_t count, loff_t *ppos)
-{
-	u32 id = prov_boot_id();
-
-	return simple_read_from_buffer(buf, count, ppos, &id, sizeof(id));
-}
-
-static const struct file_operations prov_boot_id_fops = {
-	.read = prov_boot_id_read,
+static const struct file_operations prov_id_fops = {
+	.read = prov_id_read,
 	.llseek = generic_file_llseek,
 };
 
@@ -509,8 +502,8 @@ static const struct prov_fs_file prov_fs_files[] = {
 	{ "self", 0644, NULL, &prov_self_fops },
 	{ "flush", 0600, NULL, &prov_flush_fops },
 	{ "dropped", 0444, NULL, &prov_dropped_fops },
-	{ "machine_id", 0444, NULL, &prov_machine_id_fops },
-	{ "boot_id", 0444, NULL, &prov_boot_id_fops },
+	{ "machine_id", 0444, (void *)&prov_machine_id_getter, &prov_id_fops },
+	{ "boot_id", 0444, (void *)&prov_boot_id_getter, &prov_id_fops },
 	{ "version", 0444, NULL, &prov_version_fops },
 	{ "epoch", 0644, NULL, &prov_epoch_fops },
 	{ "type", 0666, NULL, &prov_type_fops },
