@@ -45,9 +45,12 @@ struct prov_filter {
 #define PROV_SET_RECORD		0x20
 
 /*
- * Written to "self" (the caller) or "process" (by vpid).  For each of
- * TRACKED, OPAQUE and PROPAGATE selected in op, the node flag takes the
- * value of the same bit in flags; PROV_SET_TAINT ORs taint in.
+ * Written to "self" (the caller) or "process" (by vpid, in the caller's pid
+ * namespace).  For each of TRACKED, OPAQUE and PROPAGATE selected in op,
+ * the node flag takes the value of the same bit in flags; PROV_SET_TAINT
+ * ORs taint in.  Written to "process" with op 0 it is a query open to
+ * everyone: a read of the same open file returns the process's
+ * struct prov_object_state.
  */
 struct prov_process_config {
 	__u32 vpid;
@@ -66,6 +69,17 @@ struct prov_type {
 	char str[256];
 };
 
+/*
+ * Target lists.  Each file takes one structure per write (exact size): op
+ * PROV_SET_TRACKED, PROV_SET_PROPAGATE (with TRACKED), PROV_SET_OPAQUE or,
+ * for the ipv4 lists, PROV_SET_RECORD (with TRACKED) adds or replaces the
+ * entry with the same key; PROV_SET_DELETE removes it.  A read returns
+ * every entry as an array of the same structure.  Files: "uid"
+ * (struct prov_userinfo), "gid" (struct prov_groupinfo), "ns" (struct
+ * prov_nsinfo, keyed by cgroupns), "secctx_filter" (struct prov_secinfo,
+ * keyed by the NUL-terminated secctx), "ipv4_ingress" and "ipv4_egress"
+ * (struct prov_ipv4_filter, keyed by ip & mask, mask and port).
+ */
 struct prov_ipv4_filter {
 	__u32 ip;		/* network byte order */
 	__u32 mask;		/* network byte order */
@@ -111,6 +125,46 @@ struct prov_nsinfo {
 	__u8 reserved[7];
 	__u64 taint;
 };
+
+/*
+ * The capture state of one object: read from "process" and "file" (after a
+ * query written to the same open file) and through the security.provenance
+ * extended attribute.  Written as the value of security.provenance, flags
+ * (TRACKED, OPAQUE, PROPAGATE) are set exactly as given and taint is ORed
+ * in; the identifier is ignored.
+ */
+struct prov_object_state {
+	union prov_identifier identifier;
+	__u32 flags;		/* PROV_FLAG_* public bits */
+	__u32 reserved;
+	__u64 taint;
+};
+
+#define PROV_XATTR_NAME		"security.provenance"
+
+/*
+ * Written to "file": select a file by an open descriptor of the caller
+ * (fd >= 0, path_length 0) or by path (fd = -1, path_length bytes of path
+ * follow the structure, no NUL, relative paths from the caller's working
+ * directory).  op 0 is a query open to everyone; other op bits act as in
+ * struct prov_process_config and need CAP_AUDIT_CONTROL.  A read of the
+ * same open file returns the struct prov_object_state of the inode.
+ */
+struct prov_file_config {
+	__s32 fd;
+	__u8 op;
+	__u8 reserved[3];
+	__u32 flags;		/* PROV_FLAG_* values */
+	__u32 path_length;
+	__u64 taint;
+	char path[];
+};
+
+/* Entries each target list (uid, gid, ns, secctx, ipv4) can hold. */
+#define PROV_TARGETS_MAX	256
+
+/* Read from "policy_hash": SHA-256 of the canonical policy. */
+#define PROV_POLICY_HASH_LEN	32
 
 /* Read from "dropped". */
 struct prov_dropped {
