@@ -21,6 +21,9 @@ let package = Package(
         .target(name: "CProvenanceABI"),
         .systemLibrary(name: "CInih", pkgConfig: "inih",
                        providers: [.apt(["libinih-dev"])]),
+        // Paho MQTT C (async, TLS) and zlib for the mqtt output.
+        .systemLibrary(name: "CPaho", providers: [.apt(["libpaho-mqtt-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // inih wrapper shared by camflow.ini (Policy) and camflowd.ini (Sinks).
         .target(name: "Ini", dependencies: ["CInih"]),
         .target(name: "Provenance", dependencies: ["CProvenanceABI"]),
@@ -29,11 +32,13 @@ let package = Package(
         .target(name: "Capture", dependencies: ["Provenance", "CProvenanceABI"]),
         .target(name: "Policy", dependencies: ["Provenance", "Ini", "CProvenanceABI"]),
         .target(name: "Serialize", dependencies: ["Provenance", "CProvenanceABI"]),
-        .target(name: "Sinks", dependencies: ["Provenance", "Ini"]),
+        .target(name: "Sinks", dependencies: ["Provenance", "Ini", "CPaho", "CZlib"]),
+        // Reading recorded logs: summaries, conversion, lineage, DOT.
+        .target(name: "Inspect", dependencies: ["Provenance"]),
         .executableTarget(
             name: "camflow",
             dependencies: [
-                "Provenance", "Capture", "Policy", "Serialize", "Sinks", "CThreadAffinity",
+                "Provenance", "Capture", "Policy", "Serialize", "Sinks", "Inspect", "CThreadAffinity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -42,6 +47,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Ini", "Provenance", "CProvenanceABI"]),
         .testTarget(name: "SerializeTests", dependencies: ["Serialize", "Provenance", "CProvenanceABI"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Provenance"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect", "Provenance"]),
         .testTarget(name: "CamflowTests", dependencies: ["camflow", "Capture", "Provenance", "CProvenanceABI"]),
     ]
 )

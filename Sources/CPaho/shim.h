@@ -1,0 +1,2 @@
+/* The Eclipse Paho MQTT C client, asynchronous API with TLS (libpaho-mqtt-dev). */
+#include <MQTTAsync.h>

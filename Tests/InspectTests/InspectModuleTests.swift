@@ -1,0 +1,6 @@
+import Inspect
+import Testing
+
+@Test func inspectModuleLinks() {
+    #expect(String(describing: Inspect.self) == "Inspect")
+}
