@@ -12,11 +12,13 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/relay.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -45,6 +47,8 @@ static bool prov_written;
 static u32 prov_conf_boot;
 static u32 prov_conf_machine;
 static atomic64_t prov_dropped = ATOMIC64_INIT(0);
+/* Records written to relay, per CPU (summed when read). */
+static DEFINE_PER_CPU(u64, prov_sent);
 
 /* Serialises relay_conf writes. */
 static DEFINE_MUTEX(prov_conf_mutex);
@@ -61,6 +65,16 @@ void prov_drop(void)
 u64 prov_drop_count(void)
 {
 	return atomic64_read(&prov_dropped);
+}
+
+u64 prov_sent_count(void)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(&prov_sent, cpu));
+	return sum;
 }
 
 bool prov_relay_live(void)
@@ -151,6 +165,7 @@ static void prov_relay_out_cpu(const void *record, int cpu)
 		goto drop;
 	memcpy(buf->data + buf->offset, record, len);
 	buf->offset += len;
+	__this_cpu_inc(prov_sent);
 	local_irq_restore(flags);
 	if (unlikely(!READ_ONCE(prov_written)))
 		WRITE_ONCE(prov_written, true);

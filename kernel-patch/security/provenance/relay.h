@@ -16,6 +16,7 @@ bool prov_relay_live(void);
 bool prov_relay_written(void);
 void prov_drop(void);
 u64 prov_drop_count(void);
+u64 prov_sent_count(void);
 u32 prov_boot_id(void);
 u32 prov_machine_id(void);
 

@@ -1,0 +1,10 @@
+# Some file and pipe activity, then capture is switched off so that the
+# kernel's count of records sent is final before the recorder stops.
+prov=/sys/kernel/security/provenance
+echo "through the recorder" > /tmp/a
+cat /tmp/a > /tmp/b
+/bin/tr a-z A-Z < /tmp/b | /bin/sed 's/$/!/' > /tmp/c
+cat /tmp/c
+sleep 1
+echo 0 > $prov/enable
+od -An -tu8 -N8 $prov/sent | tr -d ' ' > /out/sent
