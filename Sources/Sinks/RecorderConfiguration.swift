@@ -1,6 +1,3 @@
-import Glibc
-import Ini
-
 /// Output selection of `[general] output`.
 public enum OutputKind: String, Sendable, Equatable {
     case null, log, fifo, mqtt
@@ -14,18 +11,28 @@ public enum OutputFormat: String, Sendable, Equatable {
     case spadeJSON = "spade_json"
 }
 
-/// The recorder configuration of `/etc/camflowd.ini` (reference §3.1).
+/// The recorder configuration of `/etc/camflowd.ini` (reference §3.1, plus
+/// the keys this implementation adds: TLS, client id, keepalive, spool,
+/// queue size and statistics interval).
 public struct RecorderConfiguration: Equatable, Sendable {
     public var output: OutputKind
     public var format: OutputFormat
     /// `[log] path`.
     public var logPath: String?
-    /// `[mqtt]` keys (parsed for later versions).
+    /// `[mqtt]` keys.
     public var mqtt = MQTTSettings()
     /// `[unix] address`.
     public var unixAddress: String?
     /// `[fifo] path`.
     public var fifoPath: String?
+    /// `[spool] path` and `max_size`: where chunks wait while a network
+    /// output cannot take them.
+    public var spool: SpoolSettings?
+    /// `[general] queue_size`: bytes of serialised output held in memory
+    /// between the readers and the writer.
+    public var queueBytes: Int = 32 << 20
+    /// `[general] stats_interval`: seconds between statistics lines (0: only at exit).
+    public var statsIntervalSeconds: Int = 60
 
     /// Creates a value from its fields.
     public init(output: OutputKind, format: OutputFormat) {
@@ -39,110 +46,50 @@ public struct RecorderConfiguration: Equatable, Sendable {
 
 /// `[mqtt]` keys.
 public struct MQTTSettings: Equatable, Sendable {
+    /// Broker URI: `host:port`, `tcp://host:port` or `ssl://host:port`.
     public var address: String?
     public var username: String?
     public var password: String?
+    /// 0 at most once, 1 at least once, 2 exactly once.
     public var qos: Int = 0
-    public var topic: String?
+    /// Topic prefix; the topic is prefix + decimal machine id.
+    public var topic: String = ""
+    /// Client id; nil means the decimal machine id (as the original).
+    public var clientID: String?
+    /// MQTT keep-alive interval in seconds.
+    public var keepAliveSeconds: Int = 20
+    /// PEM file of the certificate authorities that sign the broker's certificate.
+    public var caFile: String?
+    /// PEM client certificate (TLS client authentication).
+    public var certFile: String?
+    /// PEM private key of the client certificate (defaults to `certFile`).
+    public var keyFile: String?
     /// Creates a value from its fields.
     public init() {}
+
+    /// Whether the connection uses TLS (`ssl://` or `mqtts://` address).
+    public var usesTLS: Bool {
+        guard let address else { return false }
+        return address.hasPrefix("ssl://") || address.hasPrefix("mqtts://")
+    }
+}
+
+/// `[spool]` keys.
+public struct SpoolSettings: Equatable, Sendable {
+    /// Directory holding the spool segment files.
+    public var directory: String
+    /// Bytes the spool may hold; chunks beyond it are dropped and counted.
+    public var maxBytes: Int
+    /// Creates a value from its fields.
+    public init(directory: String, maxBytes: Int) {
+        self.directory = directory
+        self.maxBytes = maxBytes
+    }
 }
 
 /// The result of reading `/etc/camflowd.ini`.
 public struct LoadedRecorderConfiguration: Sendable {
     public var configuration: RecorderConfiguration
-    /// Warnings to print (unknown keys, world-readable password...), one line each.
+    /// Warnings to print (world-readable password), one line each.
     public var warnings: [String]
-}
-
-extension RecorderConfiguration {
-    static let sections: [String: Set<String>] = [
-        "general": ["output", "format"],
-        "log": ["path"],
-        "mqtt": ["address", "username", "password", "qos", "topic"],
-        "unix": ["address"],
-        "fifo": ["path"],
-    ]
-
-    /// Reads and validates the configuration at `path`.
-    ///
-    /// Only `output=log` with `format=w3c` is implemented in this version:
-    /// other recognised values are refused with a "not supported yet" error
-    /// naming the key.
-    /// - Throws: `IniError` if unreadable, `ConfigurationError` naming the key otherwise.
-    public static func load(path: String = defaultPath) throws -> LoadedRecorderConfiguration {
-        let file = try IniFile(path: path)
-        var loaded = try parse(file)
-        if loaded.configuration.mqtt.password.map({ !$0.isEmpty }) == true {
-            var st = stat()
-            if stat(path, &st) == 0 && st.st_mode & S_IROTH != 0 {
-                loaded.warnings.append("\(path): holds an MQTT password but is world-readable (chmod 600 it)")
-            }
-        }
-        return loaded
-    }
-
-    /// Validates a parsed ini file.
-    public static func parse(_ file: IniFile) throws -> LoadedRecorderConfiguration {
-        var output: (OutputKind, IniEntry)?
-        var format: (OutputFormat, IniEntry)?
-        var logPath: String?
-        var mqtt = MQTTSettings()
-        var unixAddress: String?
-        var fifoPath: String?
-        for entry in file.entries {
-            let v = entry.value
-            switch (entry.section, entry.key) {
-            case ("general", "output"):
-                switch v {
-                case "null", "log", "fifo", "mqtt": output = (OutputKind(rawValue: v) ?? .null, entry)
-                case "unix", "unix_socket": output = (.unixSocket, entry)
-                default:
-                    throw ConfigurationError(file, entry, "unknown output (null, log, fifo, mqtt, unix or unix_socket)")
-                }
-            case ("general", "format"):
-                guard let f = OutputFormat(rawValue: v) else {
-                    throw ConfigurationError(file, entry, "unknown format (w3c or spade_json)")
-                }
-                format = (f, entry)
-            case ("log", "path"): logPath = v
-            case ("mqtt", "address"): mqtt.address = v
-            case ("mqtt", "username"): mqtt.username = v
-            case ("mqtt", "password"): mqtt.password = v
-            case ("mqtt", "qos"):
-                guard let q = IniFile.unsigned(v), q <= 2 else {
-                    throw ConfigurationError(file, entry, "not 0, 1 or 2")
-                }
-                mqtt.qos = Int(q)
-            case ("mqtt", "topic"): mqtt.topic = v
-            case ("unix", "address"): unixAddress = v
-            case ("fifo", "path"): fifoPath = v
-            default: break
-            }
-        }
-        guard let (outputKind, outputEntry) = output else {
-            throw ConfigurationError.missing(file.path, section: "general", key: "output")
-        }
-        guard let (formatKind, formatEntry) = format else {
-            throw ConfigurationError.missing(file.path, section: "general", key: "format")
-        }
-        guard outputKind == .log else {
-            throw ConfigurationError(file, outputEntry, "not supported yet (only output=log is available)")
-        }
-        guard formatKind == .w3c else {
-            throw ConfigurationError(file, formatEntry, "not supported yet (only format=w3c is available)")
-        }
-        guard let logPath, !logPath.isEmpty else {
-            throw ConfigurationError.missing(file.path, section: "log", key: "path")
-        }
-        var config = RecorderConfiguration(output: outputKind, format: formatKind)
-        config.logPath = logPath
-        config.mqtt = mqtt
-        config.unixAddress = unixAddress
-        config.fifoPath = fifoPath
-        let warnings = file.warnings(knownSections: Set(sections.keys)) { section, key in
-            sections[section]?.contains(key) ?? false
-        }
-        return LoadedRecorderConfiguration(configuration: config, warnings: warnings)
-    }
 }

@@ -1,11 +1,23 @@
 /// Where serialised provenance goes (reference §3.3).
 ///
-/// A sink receives whole chunks (for W3C one complete JSON document) and adds
-/// its own framing (the log sink ends each W3C document with a newline).
-/// Implementations are not thread-safe; `SharedSink` serialises access.
+/// A sink receives whole chunks (a W3C document, or a run of SPADE lines)
+/// and adds its own framing (newline for W3C in a log, NUL for fifo and
+/// unix, base64(zlib) for mqtt). Sinks are driven by one thread, the
+/// `OutputPipeline` writer; they are not thread-safe.
 public protocol Sink: AnyObject {
-    /// Writes one chunk (all of it, or throws).
-    func write(_ chunk: UnsafeRawBufferPointer) throws
+    /// A name for messages ("log /var/log/audit.log").
+    var name: String { get }
+    /// Delivers one chunk.
+    ///
+    /// - Parameter progress: framed bytes of this chunk already delivered (0
+    ///   for a new chunk). A sink that can deliver part of a chunk (log,
+    ///   fifo) advances it; called again with the same chunk after a
+    ///   `.retry` error it continues where it stopped, so nothing is
+    ///   written twice.
+    /// - Throws: `SinkError`: `.retry` for conditions that pass (disk full,
+    ///   broker or listener away), `.tooLarge` when the transport refuses
+    ///   the chunk's size (the pipeline splits it), `.failed` otherwise.
+    func write(_ chunk: UnsafeRawBufferPointer, progress: inout Int) throws
     /// Makes written data durable (e.g. fsync).
     func flush() throws
     /// Closes and opens the output again (log rotation, SIGHUP).
@@ -14,9 +26,48 @@ public protocol Sink: AnyObject {
     func close()
 }
 
-extension Sink {
-    /// Writes the bytes of `chunk`.
-    public func write(_ chunk: [UInt8]) throws {
-        try chunk.withUnsafeBytes { try write($0) }
+/// Why a sink could not deliver a chunk.
+public struct SinkError: Error, Equatable, CustomStringConvertible {
+    /// What the pipeline does about it.
+    public enum Kind: Sendable, Equatable {
+        /// Try the same chunk again later.
+        case retry
+        /// The transport refuses a chunk this large: split it.
+        case tooLarge
+        /// The chunk cannot be delivered: count it as dropped.
+        case failed
     }
+
+    public var kind: Kind
+    /// One line naming the output and the cause.
+    public var message: String
+
+    /// Creates a value from its fields.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+extension Sink {
+    /// Writes all of `chunk` (tests and simple callers): retries are errors.
+    public func write(_ chunk: [UInt8]) throws {
+        var progress = 0
+        try chunk.withUnsafeBytes { try write($0, progress: &progress) }
+    }
+}
+
+/// `output=null`: discards everything.
+public final class NullSink: Sink {
+    public let name = "null output"
+    /// Creates the sink.
+    public init() {}
+    public func write(_ chunk: UnsafeRawBufferPointer, progress: inout Int) throws {
+        progress = chunk.count
+    }
+    public func flush() throws {}
+    public func reopen() throws {}
+    public func close() {}
 }

@@ -1,0 +1,247 @@
+import CPaho
+import Glibc
+import Provenance
+import Synchronization
+
+/// Connection state shared with Paho's callback threads.
+final class MQTTConnectionState: Sendable {
+    struct Fields {
+        var connected = false
+        var connecting = false
+        var everConnected = false
+        var lastError = "not connected yet"
+    }
+    let fields = Mutex(Fields())
+}
+
+/// Publishes each chunk as base64(zlib(chunk)) to `⟨topic prefix⟩⟨machine
+/// id⟩` with the configured QoS, not retained (`output=mqtt`), through the
+/// Paho MQTT C asynchronous client.
+///
+/// Differences from the original: a broker that is down at start or goes
+/// away is not fatal: the sink reconnects with back-off (0.5 s doubling to
+/// 5 s) and `write` throws `.retry` meanwhile (the pipeline keeps the chunk
+/// and spools the following ones). A chunk handed to Paho and not yet
+/// acknowledged when the connection drops is not published again by this
+/// sink: Paho keeps it in its session (clean session off after the first
+/// connect) and sends it again after reconnecting, so QoS 1/2 chunks are
+/// not duplicated by the recorder. TLS (`ssl://` addresses with CA file,
+/// client certificate and key) and the client id are configurable.
+public final class MQTTSink: Sink {
+    /// The topic published to.
+    public let topic: String
+    /// The broker address.
+    public let address: String
+    public var name: String { "mqtt broker \(address)" }
+    private let settings: MQTTSettings
+    private let clientID: String
+    private var client: MQTTAsync?
+    private let state = MQTTConnectionState()
+    private var pendingToken: MQTTAsync_token = 0
+    private var nextAttempt: Int64 = 0
+    private var backoffMs: Int64 = 500
+    private var lastKeepalive: Int64 = 0
+    private var cleanSession = true
+    /// C strings kept alive for Paho.
+    private var cStrings: [UnsafeMutablePointer<CChar>] = []
+
+    /// Longest back-off between connection attempts.
+    static let maxBackoffMs: Int64 = 5000
+    /// How long `write` waits for an acknowledgement before letting the
+    /// pipeline check for shutdown.
+    static let ackWaitMs: UInt = 1000
+
+    /// Creates the client and starts the first connection attempt.
+    /// - Parameter machineID: the kernel's machine id (topic suffix and default client id).
+    /// - Throws: `SystemError` if Paho refuses the address or options.
+    public init(settings: MQTTSettings, machineID: UInt32) throws {
+        self.settings = settings
+        address = settings.address ?? ""
+        topic = settings.topic + String(machineID)
+        clientID = settings.clientID ?? String(machineID)
+        var options = camflow_mqtt_create_options()
+        options.MQTTVersion = MQTTVERSION_3_1_1
+        options.sendWhileDisconnected = 0
+        var handle: MQTTAsync?
+        let rc = MQTTAsync_createWithOptions(&handle, address, clientID, MQTTCLIENT_PERSISTENCE_NONE, nil, &options)
+        guard rc == MQTTASYNC_SUCCESS, let handle else {
+            throw SystemError(path: address, operation: "create an MQTT client for", code: 0,
+                              detail: String(cString: MQTTAsync_strerror(rc)))
+        }
+        client = handle
+        let context = Unmanaged.passUnretained(state).toOpaque()
+        let cbrc = MQTTAsync_setCallbacks(handle, context, { context, cause in
+            guard let context else { return }
+            let state = Unmanaged<MQTTConnectionState>.fromOpaque(context).takeUnretainedValue()
+            let why = cause.map { String(cString: $0) } ?? "connection lost"
+            state.fields.withLock {
+                $0.connected = false
+                $0.lastError = why.isEmpty ? "connection lost" : why
+            }
+            if let cause { MQTTAsync_free(cause) }
+        }, { _, topicName, _, message in
+            var message = message
+            MQTTAsync_freeMessage(&message)
+            MQTTAsync_free(topicName)
+            return 1
+        }, nil)
+        if cbrc != MQTTASYNC_SUCCESS {
+            throw SystemError(path: address, operation: "set up the MQTT client for", code: 0,
+                              detail: String(cString: MQTTAsync_strerror(cbrc)))
+        }
+        connect()
+    }
+
+    deinit {
+        close()
+        for s in cStrings { free(s) }
+    }
+
+    private func keep(_ text: String?) -> UnsafePointer<CChar>? {
+        guard let text, let copy = strdup(text) else { return nil }
+        cStrings.append(copy)
+        return UnsafePointer(copy)
+    }
+
+    /// Starts one asynchronous connection attempt.
+    private func connect() {
+        guard let client else { return }
+        var options = camflow_mqtt_connect_options()
+        options.keepAliveInterval = Int32(settings.keepAliveSeconds)
+        options.cleansession = cleanSession ? 1 : 0
+        options.connectTimeout = 10
+        options.retryInterval = 0
+        options.automaticReconnect = 0
+        options.username = keep(settings.username)
+        options.password = keep(settings.password)
+        options.context = Unmanaged.passUnretained(state).toOpaque()
+        options.onSuccess = { context, _ in
+            guard let context else { return }
+            Unmanaged<MQTTConnectionState>.fromOpaque(context).takeUnretainedValue().fields.withLock {
+                $0.connected = true
+                $0.connecting = false
+                $0.everConnected = true
+            }
+        }
+        options.onFailure = { context, response in
+            guard let context else { return }
+            var why = "connection refused"
+            if let response {
+                if let message = response.pointee.message {
+                    why = String(cString: message)
+                } else {
+                    why = String(cString: MQTTAsync_strerror(response.pointee.code))
+                    if response.pointee.code == 5 { why = "not authorised (username or password refused)" }
+                    if response.pointee.code == 4 { why = "bad username or password" }
+                }
+            }
+            Unmanaged<MQTTConnectionState>.fromOpaque(context).takeUnretainedValue().fields.withLock {
+                $0.connected = false
+                $0.connecting = false
+                $0.lastError = why
+            }
+        }
+        var ssl = camflow_mqtt_ssl_options()
+        let rc: Int32
+        if settings.usesTLS {
+            ssl.trustStore = keep(settings.caFile)
+            ssl.keyStore = keep(settings.certFile)
+            ssl.privateKey = keep(settings.keyFile ?? settings.certFile.flatMap { _ in settings.keyFile })
+            ssl.enableServerCertAuth = 1
+            ssl.verify = 1
+            rc = withUnsafeMutablePointer(to: &ssl) { sslPointer in
+                options.ssl = sslPointer
+                return MQTTAsync_connect(client, &options)
+            }
+        } else {
+            rc = MQTTAsync_connect(client, &options)
+        }
+        state.fields.withLock {
+            if rc == MQTTASYNC_SUCCESS {
+                $0.connecting = true
+            } else {
+                $0.lastError = String(cString: MQTTAsync_strerror(rc))
+            }
+        }
+    }
+
+    /// Whether the client is connected to the broker now.
+    public var isConnected: Bool { state.fields.withLock { $0.connected } }
+
+    /// Starts a new connection attempt when the back-off allows; throws `.retry`.
+    private func notConnected() throws -> Never {
+        let now = monotonicMs()
+        let (connecting, lastError) = state.fields.withLock { ($0.connecting, $0.lastError) }
+        if !connecting && now >= nextAttempt {
+            connect()
+            nextAttempt = now + backoffMs
+            backoffMs = min(backoffMs * 2, Self.maxBackoffMs)
+        }
+        throw SinkError(.retry, "cannot publish to \(address): \(lastError) (reconnecting)")
+    }
+
+    /// `progress` is 0 (not handed to Paho), 1 (handed to Paho, waiting for
+    /// its acknowledgement) or the chunk size + 1 (delivered).
+    public func write(_ chunk: UnsafeRawBufferPointer, progress: inout Int) throws {
+        guard let client else { throw SinkError(.failed, "cannot publish to \(address): the client is closed") }
+        guard isConnected else { try notConnected() }
+        backoffMs = 500
+        if !state.fields.withLock({ $0.everConnected }) { cleanSession = true } else { cleanSession = false }
+        if progress == 0 {
+            var payload = MQTTPayload.encode(chunk)
+            var response = camflow_mqtt_response_options()
+            let rc = payload.withUnsafeMutableBytes { bytes -> Int32 in
+                var message = camflow_mqtt_message()
+                message.payload = bytes.baseAddress
+                message.payloadlen = Int32(bytes.count)
+                message.qos = Int32(settings.qos)
+                message.retained = 0
+                return MQTTAsync_sendMessage(client, topic, &message, &response)
+            }
+            if rc != MQTTASYNC_SUCCESS {
+                if rc == MQTTASYNC_DISCONNECTED { state.fields.withLock { $0.connected = false } }
+                throw SinkError(.retry, "cannot publish to \(address): \(String(cString: MQTTAsync_strerror(rc)))")
+            }
+            pendingToken = response.token
+            progress = 1
+        }
+        let rc = MQTTAsync_waitForCompletion(client, pendingToken, Self.ackWaitMs)
+        if rc != MQTTASYNC_SUCCESS {
+            throw SinkError(.retry, "no acknowledgement from \(address) yet: \(String(cString: MQTTAsync_strerror(rc)))")
+        }
+        progress = chunk.count + 1
+        publishKeepaliveIfDue()
+    }
+
+    /// The original's heartbeat: an empty QoS 0 message to the topic
+    /// `keepalive` every 10 s while connected.
+    private func publishKeepaliveIfDue() {
+        let now = monotonicMs()
+        guard let client, now - lastKeepalive >= 10_000 else { return }
+        lastKeepalive = now
+        var message = camflow_mqtt_message()
+        message.qos = 0
+        message.retained = 0
+        var response = camflow_mqtt_response_options()
+        _ = MQTTAsync_sendMessage(client, "keepalive", &message, &response)
+    }
+
+    public func flush() throws {}
+    /// The connection is kept on SIGHUP.
+    public func reopen() throws {}
+
+    /// Disconnects (waiting up to 2 s) and destroys the client.
+    public func close() {
+        guard let connectedHandle = client else { return }
+        var handle: MQTTAsync? = connectedHandle
+        client = nil
+        if isConnected {
+            var options = camflow_mqtt_disconnect_options()
+            options.timeout = 2000
+            _ = MQTTAsync_disconnect(connectedHandle, &options)
+            let deadline = monotonicMs() + 2500
+            while MQTTAsync_isConnected(connectedHandle) != 0 && monotonicMs() < deadline { usleep(20_000) }
+        }
+        MQTTAsync_destroy(&handle)
+    }
+}
