@@ -20,4 +20,9 @@
 #define PROV_CAM_PATCH		0
 #define PROV_VERSION_STR	"v0.1.0"
 
+/* Commit of the build, in "commit" and the machine record (may be empty). */
+#ifndef PROV_COMMIT_STR
+#define PROV_COMMIT_STR		""
+#endif
+
 #endif /* _SECURITY_PROVENANCE_COMMON_H */

@@ -20,6 +20,7 @@
 #include "policy.h"
 #include "record.h"
 #include "setup.h"
+#include "target.h"
 
 /* Flags a new cred inherits from the cred it is prepared from. */
 #define PROV_CRED_INHERIT	(PROV_FLAG_TRACKED | PROV_FLAG_OPAQUE)
@@ -78,6 +79,7 @@ static int prov_cred_prepare(struct cred *new, const struct cred *old,
 	if (!n || !o)
 		return 0;
 	prov_set_flags(n, prov_flags(o) & PROV_CRED_INHERIT, 0);
+	prov_targets_apply_cred(n, new);
 	if (!prov_enabled())
 		return 0;
 	task = prov_current_task();
@@ -135,6 +137,7 @@ static void prov_cred_change(u64 type, struct cred *new,
 static int prov_task_fix_setuid(struct cred *new, const struct cred *old,
 				int flags)
 {
+	prov_targets_apply_cred(prov_cred_node(new), new);
 	prov_cred_change(RL_SETUID, new, old, flags);
 	return 0;
 }
@@ -142,6 +145,7 @@ static int prov_task_fix_setuid(struct cred *new, const struct cred *old,
 static int prov_task_fix_setgid(struct cred *new, const struct cred *old,
 				int flags)
 {
+	prov_targets_apply_cred(prov_cred_node(new), new);
 	prov_cred_change(RL_SETGID, new, old, flags);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "record.h"
 #include "relay.h"
 #include "setup.h"
+#include "target.h"
 
 static struct prov_node *prov_bprm_inode(struct linux_binprm *bprm)
 {
@@ -168,6 +169,8 @@ static void prov_bprm_committing_creds(struct linux_binprm *bprm)
 	 */
 	if (!new || !prov_ctx_current(&ctx, false))
 		return;
+	/* The ids the new program runs with are final now. */
+	prov_targets_apply_cred(new, bprm->cred);
 	/* The new memory runs the new program: name it after it. */
 	if (bprm->file)
 		prov_name_path(new, &bprm->file->f_path, true);

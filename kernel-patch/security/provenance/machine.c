@@ -4,7 +4,8 @@
  *
  * One agent node (AGT_MACHINE) stands for the running kernel.  Tasks are
  * linked to it by ran_on edges.  Its id is the hash of the build commit
- * (empty here, so 5381) and its first version is 1.
+ * (PROV_COMMIT_STR; empty, so 5381, unless the build sets it) and its
+ * first version is 1.
  */
 
 #include <linux/rwsem.h>
@@ -44,11 +45,13 @@ void __init prov_machine_init(void)
 	prov_node_reset(n, PROV_CLASS_MACHINE, NULL);
 	prov_record_init(m, PROV_KIND_MACHINE, sizeof(*m));
 	m->elt.identifier.node.type = AGT_MACHINE;
-	m->elt.identifier.node.id = prov_hash("", 0);
+	m->elt.identifier.node.id = prov_hash(PROV_COMMIT_STR,
+					      strlen(PROV_COMMIT_STR));
 	m->elt.identifier.node.version = 1;
 	m->cam_major = PROV_CAM_MAJOR;
 	m->cam_minor = PROV_CAM_MINOR;
 	m->cam_patch = PROV_CAM_PATCH;
+	strscpy_pad(m->commit, PROV_COMMIT_STR, sizeof(m->commit));
 	prov_machine_uts(m, init_utsname());
 	n->live = 1;
 }

@@ -100,6 +100,7 @@ struct prov_ctx {
 bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep);
 struct prov_node *prov_current_task(void);
 u64 prov_current_task_id(void);
+void prov_current_ns(struct prov_nsinfo *ns);
 
 /* Called by the engine, node lock held, before a node is written. */
 void prov_proc_refresh(struct prov_node *n);

@@ -26,7 +26,9 @@
 #include "policy.h"
 #include "record.h"
 #include "relay.h"
+#include "securityfs.h"
 #include "setup.h"
+#include "target.h"
 #include "type.h"
 
 /* Longest text accepted by a boolean file. */
@@ -226,18 +228,6 @@ static ssize_t prov_self_read(struct file *file, char __user *buf,
 	return simple_read_from_buffer(buf, count, ppos, &rec, sizeof(rec));
 }
 
-/* Flag @flag takes its value from cfg->flags if @op is selected. */
-static void prov_op_bit(const struct prov_process_config *cfg, u8 op,
-			u32 flag, u32 *set, u32 *clear)
-{
-	if (!(cfg->op & op))
-		return;
-	if (cfg->flags & flag)
-		*set |= flag;
-	else
-		*clear |= flag;
-}
-
 static ssize_t prov_self_write(struct file *file, const char __user *buf,
 			       size_t count, loff_t *ppos)
 {
@@ -246,7 +236,7 @@ static ssize_t prov_self_write(struct file *file, const char __user *buf,
 	struct prov_node *proc = prov_cred_node(current_cred());
 	struct prov_node *task = prov_task_node(current);
 	struct prov_process_config cfg;
-	u32 set = 0, clear = 0;
+	u32 set, clear;
 
 	if (!capable(CAP_AUDIT_CONTROL))
 		return -EPERM;
@@ -255,14 +245,12 @@ static ssize_t prov_self_write(struct file *file, const char __user *buf,
 	memset(&cfg, 0, sizeof(cfg));
 	if (copy_from_user(&cfg, buf, sizeof(cfg)))
 		return -EFAULT;
-	if ((cfg.op & ~ops) || (cfg.flags & ~PROV_FLAGS_PUBLIC))
+	if ((cfg.op & ~ops) || (cfg.flags & ~PROV_FLAGS_PUBLIC) ||
+	    memchr_inv(cfg.reserved, 0, sizeof(cfg.reserved)) || cfg.reserved2)
 		return -EINVAL;
 	if (!proc || !task)
 		return -ENODEV;
-	prov_op_bit(&cfg, PROV_SET_TRACKED, PROV_FLAG_TRACKED, &set, &clear);
-	prov_op_bit(&cfg, PROV_SET_OPAQUE, PROV_FLAG_OPAQUE, &set, &clear);
-	prov_op_bit(&cfg, PROV_SET_PROPAGATE, PROV_FLAG_PROPAGATE, &set,
-		    &clear);
+	prov_op_flags(cfg.op, cfg.flags, &set, &clear);
 	prov_set_flags(proc, set, clear);
 	/* A task is opaque when its process is: mirror the bit. */
 	prov_set_flags(task, set & PROV_FLAG_OPAQUE, clear & PROV_FLAG_OPAQUE);
@@ -464,13 +452,6 @@ static const struct file_operations prov_type_fops = {
 	.llseek = generic_file_llseek,
 };
 
-struct prov_fs_file {
-	const char *name;
-	umode_t mode;
-	void *data;
-	const struct file_operations *fops;
-};
-
 static const struct prov_fs_file prov_fs_files[] = {
 	{ "enable", 0644, &prov_policy.enabled, &prov_bool_fops },
 	{ "all", 0644, &prov_policy.all, &prov_bool_fops },
@@ -509,7 +490,22 @@ static const struct prov_fs_file prov_fs_files[] = {
 	{ "type", 0666, NULL, &prov_type_fops },
 };
 
-static struct dentry *prov_fs_dentries[ARRAY_SIZE(prov_fs_files)];
+static const int prov_fs_files_count = ARRAY_SIZE(prov_fs_files);
+
+/* Every table of files, this file's first. */
+static const struct {
+	const struct prov_fs_file *files;
+	const int *count;
+} prov_fs_tables[] = {
+	{ prov_fs_files, &prov_fs_files_count },
+	{ prov_control_files, &prov_control_files_count },
+	{ prov_target_files, &prov_target_files_count },
+	{ prov_hash_files, &prov_hash_files_count },
+};
+
+#define PROV_FS_FILES_MAX	64
+
+static struct dentry *prov_fs_dentries[PROV_FS_FILES_MAX];
 static struct dentry *prov_fs_dir;
 
 static void __init prov_fs_cleanup(void)
@@ -525,7 +521,7 @@ static int __init prov_fs_init(void)
 {
 	const struct prov_fs_file *f;
 	struct dentry *d;
-	int i;
+	int t, i, made = 0;
 
 	if (!prov_initialized)
 		return 0;
@@ -534,14 +530,20 @@ static int __init prov_fs_init(void)
 		goto fail;
 	prov_fs_dir = d;
 	prov_inode_mark_opaque(d_inode(d));
-	for (i = 0; i < ARRAY_SIZE(prov_fs_files); i++) {
-		f = &prov_fs_files[i];
-		d = securityfs_create_file(f->name, f->mode, prov_fs_dir,
-					   f->data, f->fops);
-		if (IS_ERR(d))
-			goto fail;
-		prov_fs_dentries[i] = d;
-		prov_inode_mark_opaque(d_inode(d));
+	for (t = 0; t < ARRAY_SIZE(prov_fs_tables); t++) {
+		for (i = 0; i < *prov_fs_tables[t].count; i++) {
+			f = &prov_fs_tables[t].files[i];
+			d = ERR_PTR(-ENOSPC);
+			if (made >= PROV_FS_FILES_MAX)
+				goto fail;
+			d = securityfs_create_file(f->name, f->mode,
+						   prov_fs_dir, f->data,
+						   f->fops);
+			if (IS_ERR(d))
+				goto fail;
+			prov_fs_dentries[made++] = d;
+			prov_inode_mark_opaque(d_inode(d));
+		}
 	}
 	return 0;
 fail:

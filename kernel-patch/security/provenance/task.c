@@ -31,6 +31,7 @@
 #include "policy.h"
 #include "record.h"
 #include "setup.h"
+#include "target.h"
 
 static u64 prov_kib(unsigned long pages)
 {
@@ -87,6 +88,28 @@ void prov_task_refresh(struct prov_node *n)
 	r->cancel_wbytes = t->ioac.cancelled_write_bytes;
 #endif
 	prov_task_refresh_ns(r, t);
+}
+
+/* The namespaces of current (all 0 outside a task or once they are gone). */
+void prov_current_ns(struct prov_nsinfo *ns)
+{
+	struct pid_namespace *pidns;
+	struct nsproxy *p;
+
+	memset(ns, 0, sizeof(*ns));
+	if (!in_task())
+		return;
+	pidns = task_active_pid_ns(current);
+	if (pidns)
+		ns->pidns = pidns->ns.inum;
+	p = current->nsproxy;
+	if (!p)
+		return;
+	ns->utsns = p->uts_ns->ns.inum;
+	ns->ipcns = p->ipc_ns->ns.inum;
+	ns->mntns = p->mnt_ns->ns.inum;
+	ns->netns = p->net_ns->ns.inum;
+	ns->cgroupns = p->cgroup_ns->ns.inum;
 }
 
 u64 prov_current_task_id(void)
@@ -157,6 +180,7 @@ bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep)
 	ctx->task = b ? prov_live(&b->node) : NULL;
 	if (!ctx->proc || !ctx->task)
 		return false;
+	prov_targets_apply_current(ctx->proc, ctx->task);
 	if (prov_is_opaque(ctx->proc)) {
 		if (!prov_is_opaque(ctx->task))
 			prov_set_flags(ctx->task, PROV_FLAG_OPAQUE, 0);
