@@ -1,0 +1,180 @@
+import Provenance
+
+/// One kernel object of a lineage (all its versions in the result), as
+/// printed in the tree and the DOT graph.
+public struct LineageObject: Sendable {
+    public let key: ObjectKey
+    /// Type name (`file`, `process_memory`, ...).
+    public let typeName: String
+    /// The node versions of this object in the result, lowest version first.
+    public internal(set) var versions: [Int32]
+    /// Path names and other names (`cf:name`, path nodes naming it, argument value, host).
+    public internal(set) var names: [String] = []
+    /// pid (task) or tgid (process memory), 0 when unknown.
+    public internal(set) var processID: UInt32 = 0
+    /// Command line from the `arg` relations into its versions, in order.
+    public internal(set) var arguments: [String] = []
+    /// Whether one of the query's targets is a version of this object.
+    public internal(set) var isTarget = false
+    /// Lowest and highest version number seen.
+    public internal(set) var versionRange: ClosedRange<UInt32>
+
+    /// W3C class of the object (activity, agent or entity).
+    public var nodeClass: NodeClass { NodeType(rawValue: key.type).nodeClass ?? .entity }
+}
+
+/// A relation between two objects of a lineage, in the direction of
+/// information flow, with the relation types seen between them.
+public struct LineageLink: Sendable {
+    public let sender: Int
+    public let receiver: Int
+    public var relations: [String]
+}
+
+/// The lineage grouped by object: versions merged, arguments and
+/// environment folded into their process, links deduplicated.
+public struct LineageView: Sendable {
+    public let direction: LineageDirection
+    public private(set) var objects: [LineageObject] = []
+    public private(set) var links: [LineageLink] = []
+    /// Objects the query started from.
+    public private(set) var roots: [Int] = []
+    /// Whether the objects come from more than one machine.
+    public private(set) var spansMachines = false
+
+    /// Groups `lineage` (computed on `graph`) by object.
+    public init(graph: ProvGraph, lineage: Lineage) {
+        direction = lineage.direction
+        var objectOf: [ObjectKey: Int] = [:]
+        var objectOfNode: [Int32: Int] = [:]
+        func add(_ node: Int32, target: Bool) {
+            let id = graph.identifiers[Int(node)]
+            let key = ObjectKey(id)
+            let o: Int
+            if let existing = objectOf[key] {
+                o = existing
+                objects[o].versions.append(node)
+                let r = objects[o].versionRange
+                objects[o].versionRange = min(r.lowerBound, id.version)...max(r.upperBound, id.version)
+            } else {
+                o = objects.count
+                objectOf[key] = o
+                objects.append(LineageObject(key: key, typeName: IdentifierText.typeName(id), versions: [node],
+                                             versionRange: id.version...id.version))
+            }
+            objectOfNode[node] = o
+            if target && !objects[o].isTarget {
+                objects[o].isTarget = true
+                roots.append(o)
+            }
+        }
+        for t in lineage.targets { add(t, target: true) }
+        for n in lineage.reached { add(n, target: false) }
+
+        var machines = Set<UInt32>()
+        for o in objects.indices {
+            objects[o].versions.sort { graph.identifiers[Int($0)].version < graph.identifiers[Int($1)].version }
+            describe(&objects[o], graph: graph)
+            if objects[o].key.packet == nil { machines.insert(objects[o].key.machine) }
+        }
+        spansMachines = machines.count > 1
+
+        // links between objects, in flow direction, without the folded kinds
+        var linkIndex: [Int: Int] = [:]  // sender * count + receiver -> link
+        let folded: Set<UInt64> = [GraphTypes.argv, GraphTypes.envp]
+        let count = objects.count
+        for (node, o) in objectOfNode {
+            let edges = direction == .ancestors ? graph.incoming(node) : graph.outgoing(node)
+            for e in edges where graph.relationType(of: e) != GraphTypes.named {
+                let other = direction == .ancestors ? graph.edgeSender[Int(e)] : graph.edgeReceiver[Int(e)]
+                guard let p = objectOfNode[other], p != o else { continue }
+                if folded.contains(objects[p].key.type) || folded.contains(objects[o].key.type) { continue }
+                let (s, r) = direction == .ancestors ? (p, o) : (o, p)
+                let name = graph.relationName(of: e)
+                if let l = linkIndex[s * count + r] {
+                    if !links[l].relations.contains(name) { links[l].relations.append(name) }
+                } else {
+                    linkIndex[s * count + r] = links.count
+                    links.append(LineageLink(sender: s, receiver: r, relations: [name]))
+                }
+            }
+        }
+        for l in links.indices { links[l].relations.sort() }
+        links.sort { ($0.receiver, $0.sender) < ($1.receiver, $1.sender) }
+        var adjacency = [[Int]](repeating: [], count: objects.count)
+        for (l, link) in links.enumerated() {
+            adjacency[direction == .ancestors ? link.receiver : link.sender].append(l)
+        }
+        let snapshot = (objects: self.objects, links: self.links, direction: self.direction)
+        func order(_ l: Int) -> (String, String, UInt64) {
+            let link = snapshot.links[l]
+            let o = snapshot.objects[snapshot.direction == .ancestors ? link.sender : link.receiver]
+            return (o.typeName, o.names.first ?? "", o.key.id)
+        }
+        childLinks = adjacency.map { $0.sorted { order($0) < order($1) } }
+    }
+
+    /// Per object, the links to its children in tree order.
+    private var childLinks: [[Int]] = []
+
+    /// Whether an object is folded into another (arguments, environment)
+    /// rather than shown on its own.
+    public func isFolded(_ o: Int) -> Bool {
+        objects[o].key.type == GraphTypes.argv || objects[o].key.type == GraphTypes.envp
+    }
+
+    /// Names, pid and command line of an object from its versions.
+    private func describe(_ object: inout LineageObject, graph: ProvGraph) {
+        var names: [String] = []
+        var arguments: [(UInt64, String)] = []
+        for v in object.versions {
+            if let n = graph.name(of: v), !names.contains(n) { names.append(n) }
+            if object.processID == 0 { object.processID = graph.processID[Int(v)] }
+            for e in graph.incoming(v) {
+                let type = graph.relationType(of: e)
+                if type == GraphTypes.named, let n = graph.name(of: graph.edgeSender[Int(e)]), !names.contains(n) {
+                    names.append(n)
+                }
+            }
+        }
+        if object.key.type == GraphTypes.process || object.key.type == GraphTypes.task {
+            let versions = Set(object.versions)
+            for (edge, relationID) in graph.argumentEdges where versions.contains(graph.edgeReceiver[Int(edge)]) {
+                arguments.append((relationID, graph.name(of: graph.edgeSender[Int(edge)]) ?? ""))
+            }
+        }
+        if let packet = object.key.packet {
+            let p = packet.packet
+            names = ["\(dottedQuad(p.senderIP)):\(p.senderPort)->\(dottedQuad(p.receiverIP)):\(p.receiverPort) (\(p.id))"]
+        }
+        object.names = names
+        object.arguments = arguments.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// Objects sending to (ancestors) or receiving from (descendants)
+    /// `object` in tree order, with the relations between them.
+    public func children(of object: Int) -> [(object: Int, relations: [String])] {
+        childLinks[object].map { l in
+            let link = links[l]
+            return (direction == .ancestors ? link.sender : link.receiver, link.relations)
+        }
+    }
+
+    /// One-line description: type, names, pid, command line, object id,
+    /// versions (and machine when the lineage spans several).
+    public func label(_ o: Int) -> String {
+        let object = objects[o]
+        var parts = [object.typeName]
+        if !object.names.isEmpty { parts.append(object.names.joined(separator: ", ")) }
+        if object.processID != 0 { parts.append("pid \(object.processID)") }
+        if !object.arguments.isEmpty { parts.append("[" + object.arguments.joined(separator: " ") + "]") }
+        var detail: [String] = []
+        if object.key.packet == nil {
+            detail.append("id \(object.key.id)")
+            let r = object.versionRange
+            detail.append(r.lowerBound == r.upperBound ? "version \(r.lowerBound)" : "versions \(r.lowerBound)-\(r.upperBound)")
+            if spansMachines { detail.append("machine \(object.key.machine)") }
+        }
+        return parts.joined(separator: " ") + (detail.isEmpty ? "" : " (" + detail.joined(separator: ", ") + ")")
+    }
+}
