@@ -59,14 +59,14 @@ static int prov_file_permission(struct file *file, int mask)
 		prov_generates(RL_WRITE, ctx.proc, ctx.task, n, &edge);
 	if (read)
 		prov_uses(RL_READ, n, ctx.task, ctx.proc, &edge);
-	if (!exec)
-		return 0;
-	if (S_ISDIR(mode))
+	if (exec && S_ISDIR(mode))
 		prov_uses(RL_SEARCH, n, ctx.task, ctx.proc, &edge);
-	else if (prov_is_opaque(n))
+	else if (exec && prov_is_opaque(n))
 		prov_set_flags(ctx.proc, PROV_FLAG_OPAQUE, 0);
-	else
+	else if (exec)
 		prov_derives(RL_EXEC, n, ctx.proc, &edge);
+	/* Recorded only now (a tracked process, propagation): name it. */
+	prov_name_path(n, &file->f_path, false);
 	return 0;
 }
 
@@ -90,6 +90,7 @@ static int prov_file_open(struct file *file)
 		prov_set_flags(n, PROV_FLAG_TRACKED, 0);
 	prov_name_path(n, &file->f_path, false);
 	prov_uses(RL_OPEN, n, ctx.task, ctx.proc, &edge);
+	prov_name_path(n, &file->f_path, false);
 	return 0;
 }
 

@@ -9,7 +9,9 @@
  *    identity is captured;
  *  - sink: unless the edge repeats the previous edge into the destination
  *    (edge compression), the destination gets a new version if it already
- *    influenced something, it is written, then the relation is written.
+ *    influenced something, takes the tracking and taint the edge
+ *    propagates (a version already written gets a new version for that),
+ *    it is written, then the relation is written.
  *
  * A version never receives an edge once it has an outgoing edge, and a
  * source is marked before the destination accepts the edge, so the graph
@@ -232,7 +234,13 @@ static u64 prov_version_type(const struct prov_node *n)
 	return prov_node_type(n) == ACT_TASK ? RL_VERSION_TASK : RL_VERSION;
 }
 
-static bool prov_needs_version(u64 type, const struct prov_node *n)
+/*
+ * A new version of the destination is needed when it already influenced
+ * something (or for every incoming edge without node compression), and
+ * when the edge changes the labels of a version already written.
+ */
+static bool prov_needs_version(u64 type, const struct prov_node *n,
+			       bool relabel)
 {
 	if (n->class == PROV_CLASS_TRANSIENT)
 		return false;
@@ -240,29 +248,45 @@ static bool prov_needs_version(u64 type, const struct prov_node *n)
 		return false;
 	if (type == RL_VERSION || type == RL_VERSION_TASK || type == RL_NAMED)
 		return false;
+	if (relabel && n->recorded_epoch == prov_current_epoch())
+		return true;
 	if (READ_ONCE(prov_policy.compress_node) &&
 	    !(n->state & PROV_NODE_OUTGOING))
 		return false;
 	return true;
 }
 
-/* Spread tracking and taint along a recorded edge. */
-static void prov_propagate_locked(u64 type, const struct prov_src *src,
-				  struct prov_node *to)
+/*
+ * True if the edge spreads tracking and taint into @to and that changes
+ * its flags or taint: the source is tracked and propagates, neither the
+ * edge type nor the destination type is in a propagate filter, and the
+ * destination is not opaque.
+ */
+static bool prov_relabels(u64 type, const struct prov_src *src,
+			  const struct prov_node *to)
 {
 	const u32 need = PROV_FLAG_TRACKED | PROV_FLAG_PROPAGATE;
 	u32 f = to->rec.c.elt.flags;
 
 	if ((src->flags & need) != need)
-		return;
+		return false;
 	if (prov_family_filter(type, true) & type & SUBTYPE_MASK)
-		return;
+		return false;
 	if (READ_ONCE(prov_policy.prop_node_filter) & prov_node_type(to) &
 	    SUBTYPE_MASK)
-		return;
+		return false;
 	if (f & PROV_FLAG_OPAQUE)
-		return;
-	WRITE_ONCE(to->rec.c.elt.flags, f | need);
+		return false;
+	return (f & need) != need ||
+	       (to->rec.c.elt.taint | src->taint) != to->rec.c.elt.taint;
+}
+
+static void prov_propagate_locked(const struct prov_src *src,
+				  struct prov_node *to)
+{
+	const u32 need = PROV_FLAG_TRACKED | PROV_FLAG_PROPAGATE;
+
+	WRITE_ONCE(to->rec.c.elt.flags, to->rec.c.elt.flags | need);
 	to->rec.c.elt.taint |= src->taint;
 }
 
@@ -284,6 +308,7 @@ static void prov_sink_locked(u64 type, const struct prov_src *src,
 {
 	const struct prov_node_identifier *from = &src->id.node;
 	u32 epoch = prov_current_epoch();
+	bool relabel;
 
 	if (READ_ONCE(prov_policy.compress_edge) && to->prev_type == type &&
 	    to->prev_id == from->id && to->prev_version == from->version &&
@@ -293,11 +318,14 @@ static void prov_sink_locked(u64 type, const struct prov_src *src,
 	to->prev_id = from->id;
 	to->prev_version = from->version;
 	to->prev_epoch = epoch;
-	if (prov_needs_version(type, to))
+	relabel = prov_relabels(type, src, to);
+	if (prov_needs_version(type, to, relabel))
 		prov_version_locked(to, prov_version_type(to));
+	/* The version receiving the flow carries its labels. */
+	if (relabel)
+		prov_propagate_locked(src, to);
 	prov_write_locked(to);
 	prov_write_relation(type, &src->id, &to->rec.c.elt.identifier, edge);
-	prov_propagate_locked(type, src, to);
 }
 
 void prov_sink(u64 type, const struct prov_src *src, struct prov_node *to,
