@@ -15,6 +15,7 @@
  * whose namespaces match an "ns" entry (same cgroup namespace, each other
  * namespace equal or 0 in the entry) likewise.  The ipv4 lists are kept
  * and listed; the network hooks that use them are not written yet.
+ * Entries carry no taint yet: their taint field must be 0.
  */
 
 #include <linux/capability.h>
@@ -54,6 +55,7 @@ struct prov_target_array {
 struct prov_target_list {
 	size_t size;		/* bytes of one entry (the uapi struct) */
 	size_t op_offset;	/* where the entry's op is */
+	size_t taint_offset;	/* where the entry's (unused) taint is */
 	bool ipv4;		/* op may carry RECORD; no OPAQUE */
 	/* Validate a new entry and bring it to its canonical form. */
 	int (*check)(union prov_target_entry *e);
@@ -165,6 +167,7 @@ static int prov_ipv4_cmp(const void *a, const void *b)
 #define PROV_TARGET_LIST(type, ipv4_list, check_fn, cmp_fn) {	\
 	.size = sizeof(type),					\
 	.op_offset = offsetof(type, op),			\
+	.taint_offset = offsetof(type, taint),			\
 	.ipv4 = ipv4_list,					\
 	.check = check_fn,					\
 	.cmp = cmp_fn,						\
@@ -326,6 +329,7 @@ static ssize_t prov_target_write(struct file *file, const char __user *buf,
 	struct prov_target_list *l = file_inode(file)->i_private;
 	union prov_target_entry *e;
 	ssize_t rc;
+	u64 taint;
 	u8 op;
 
 	if (!capable(CAP_AUDIT_CONTROL))
@@ -339,8 +343,9 @@ static ssize_t prov_target_write(struct file *file, const char __user *buf,
 	if (copy_from_user(e, buf, l->size))
 		goto out;
 	op = ((u8 *)e)[l->op_offset];
+	memcpy(&taint, (u8 *)e + l->taint_offset, sizeof(taint));
 	rc = -EINVAL;
-	if (!prov_target_op_ok(l, op))
+	if (!prov_target_op_ok(l, op) || taint)
 		goto out;
 	rc = l->check(e);
 	if (rc)
