@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "CProvenanceABI"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Provenance", "CProvenanceABI"]),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Ini", "Provenance", "CProvenanceABI"]),
-        .testTarget(name: "SerializeTests", dependencies: ["Serialize", "Provenance", "CProvenanceABI"]),
+        .testTarget(name: "SerializeTests", dependencies: ["Serialize", "Capture", "Provenance", "CProvenanceABI"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "Provenance"]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect", "Provenance"]),
         .testTarget(name: "CamflowTests", dependencies: ["camflow", "Capture", "Provenance", "CProvenanceABI"]),

@@ -1,0 +1,81 @@
+import Provenance
+
+/// Accumulates SPADE JSON lines into chunks of whole lines.
+///
+/// Each chunk is one or more complete lines, each ending in `\n`; a
+/// line-oriented sink writes it as is. A chunk never exceeds
+/// `maxDocumentBytes` unless it is a single line longer than that (lines are
+/// never cut: fix over the reference, whose fixed 8 KiB buffer truncated or
+/// looped on long lines, defect O2). Records are written in arrival order.
+///
+/// A chunk whose `emit` throws is not kept (the sink accounts for it).
+/// One batch per reader thread; not thread-safe.
+public struct SPADEBatch: RecordBatch {
+    /// SPADE chunks are runs of whole `\n`-terminated lines.
+    public static var chunkFraming: ChunkFraming { .lines }
+
+    /// The line encoder (and its name cache, date cache...).
+    public var encoder: SPADEEncoder
+    /// Size above which the waiting lines are emitted before the next one.
+    public var maxDocumentBytes: Int
+
+    private var chunk: [UInt8] = []
+    private var spill: [UInt8] = []
+
+    /// Lines in the current (not yet emitted) chunk.
+    public private(set) var lineCount = 0
+    /// Records that could not be serialized (relation type without family).
+    public private(set) var skipped: UInt64 = 0
+    /// Chunks emitted so far.
+    public private(set) var documentsEmitted: UInt64 = 0
+
+    /// Creates an empty batch.
+    public init(encoder: SPADEEncoder = SPADEEncoder(), maxDocumentBytes: Int = 64 * 1024) {
+        self.encoder = encoder
+        self.maxDocumentBytes = maxDocumentBytes
+        chunk.reserveCapacity(max(maxDocumentBytes, 0) + 4096)
+    }
+
+    /// Whether no line is waiting.
+    public var isEmpty: Bool { lineCount == 0 }
+
+    /// Adds the line of `record`. If it would make the chunk larger than
+    /// `maxDocumentBytes`, the lines before it are emitted first; a chunk
+    /// that reaches the limit is emitted at once.
+    /// - Parameter emit: receives each completed chunk.
+    /// - Returns: false if the record was skipped (relation without family).
+    @discardableResult
+    public mutating func add(_ record: Record, emit: ([UInt8]) throws -> Void) rethrows -> Bool {
+        let before = chunk.count
+        guard encoder.appendLine(record, to: &chunk) else {
+            skipped += 1
+            return false
+        }
+        if chunk.count > maxDocumentBytes && before > 0 {
+            // Move the new line aside, emit the lines before it.
+            spill.removeAll(keepingCapacity: true)
+            spill.append(contentsOf: chunk[before...])
+            chunk.removeSubrange(before...)
+            try emitChunk(emit)
+            swap(&chunk, &spill)
+        }
+        lineCount += 1
+        if chunk.count >= maxDocumentBytes {
+            try emitChunk(emit)
+        }
+        return true
+    }
+
+    /// Emits the waiting lines, if any.
+    public mutating func flush(emit: ([UInt8]) throws -> Void) rethrows {
+        guard lineCount > 0 else { return }
+        try emitChunk(emit)
+    }
+
+    private mutating func emitChunk(_ emit: ([UInt8]) throws -> Void) rethrows {
+        documentsEmitted += 1
+        lineCount = 0
+        defer { chunk.removeAll(keepingCapacity: true) }
+        try emit(chunk)
+    }
+}

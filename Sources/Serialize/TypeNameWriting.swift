@@ -1,0 +1,25 @@
+import Provenance
+
+extension Array where Element == UInt8 {
+    /// Appends the node type name of `word` without quotes ("unknown" if the
+    /// word is not in the kernel's table).
+    @inline(__always)
+    mutating func appendNodeTypeName(_ word: UInt64) {
+        if let name = NodeType(rawValue: word).nameBytes {
+            append(contentsOf: name)
+        } else {
+            append("unknown")
+        }
+    }
+
+    /// Appends the relation type name of `word` without quotes ("unknown" if
+    /// the word is not in the kernel's table).
+    @inline(__always)
+    mutating func appendRelationTypeName(_ word: UInt64) {
+        if let name = RelationType(rawValue: word).nameBytes {
+            append(contentsOf: name)
+        } else {
+            append("unknown")
+        }
+    }
+}
