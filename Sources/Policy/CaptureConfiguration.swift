@@ -1,10 +1,52 @@
 import Provenance
 
-/// The capture policy of `/etc/camflow.ini` (reference §5.2).
-///
-/// Applied in this version: `[provenance] machine_id, enabled, all` and
-/// `[relay] buff_exp, subuf_nb`. The other keys are parsed and validated into
-/// this model so that later versions can apply them.
+/// Where a setting came from: `file:line: [section] key=value`.
+public struct IniOrigin: Equatable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+    public var section: String
+    public var key: String
+    public var value: String
+
+    /// Creates a value from its fields.
+    public init(path: String, line: Int, section: String, key: String, value: String) {
+        self.path = path
+        self.line = line
+        self.section = section
+        self.key = key
+        self.value = value
+    }
+
+    public var description: String { "\(path):\(line): [\(section)] \(key)=\(value)" }
+}
+
+/// A list item with the ini line it came from (nil when built in code).
+public struct Located<Value: Equatable & Sendable>: Equatable, Sendable {
+    public var value: Value
+    public var origin: IniOrigin?
+
+    /// Creates a value from its fields.
+    public init(_ value: Value, origin: IniOrigin? = nil) {
+        self.value = value
+        self.origin = origin
+    }
+}
+
+/// A user or group as written in the ini file, resolved to its id.
+public struct Account: Equatable, Sendable {
+    /// The name as written (or the number).
+    public var name: String
+    /// The uid or gid.
+    public var id: UInt32
+
+    /// Creates a value from its fields.
+    public init(name: String, id: UInt32) {
+        self.name = name
+        self.id = id
+    }
+}
+
+/// The capture policy of `/etc/camflow.ini` (reference §5.2), every key.
 public struct CaptureConfiguration: Equatable, Sendable {
     /// `[provenance] machine_id`; 0 means "use the machine id file".
     public var machineID: UInt32 = 0
@@ -13,29 +55,33 @@ public struct CaptureConfiguration: Equatable, Sendable {
     /// `[provenance] all` (absent: false).
     public var all = false
     /// `[provenance] node_filter` entries.
-    public var nodeFilters: [NodeType] = []
+    public var nodeFilters: [Located<NodeType>] = []
     /// `[provenance] relation_filter` entries.
-    public var relationFilters: [RelationType] = []
+    public var relationFilters: [Located<RelationType>] = []
     /// `[provenance] propagate_node_filter` entries.
-    public var propagateNodeFilters: [NodeType] = []
+    public var propagateNodeFilters: [Located<NodeType>] = []
     /// `[provenance] propagate_relation_filter` entries.
-    public var propagateRelationFilters: [RelationType] = []
-    /// `[compression]` keys; nil when absent.
+    public var propagateRelationFilters: [Located<RelationType>] = []
+    /// `[compression]` keys; nil when absent (the kernel's value is left alone).
     public var compression = Compression()
-    /// `[file]` lists.
-    public var files = TargetLists()
+    /// `[file]` lists (absolute paths).
+    public var files = TargetLists<String>()
     /// `[ipv4-ingress]` (ASCII '-' or U+2212) lists.
     public var ipv4Ingress = IPv4Lists()
     /// `[ipv4-egress]` lists.
     public var ipv4Egress = IPv4Lists()
-    /// `[user]` lists (user names).
-    public var users = TargetLists()
-    /// `[group]` lists (group names).
-    public var groups = TargetLists()
+    /// `[user]` lists (names resolved to uids).
+    public var users = TargetLists<Account>()
+    /// `[group]` lists (names resolved to gids).
+    public var groups = TargetLists<Account>()
+    /// `[cgroup]` lists (cgroup namespace inode numbers).
+    public var cgroups = TargetLists<UInt32>()
     /// `[secctx]` lists (security contexts).
-    public var secctx = TargetLists()
+    public var secctx = TargetLists<String>()
     /// `[relay]` geometry.
     public var relay = RelayGeometry()
+    /// The line of the last occurrence of each scalar key, by "section.key".
+    public var scalarOrigins: [String: IniOrigin] = [:]
 
     /// Creates a value from its fields.
     public init() {}
@@ -43,28 +89,33 @@ public struct CaptureConfiguration: Equatable, Sendable {
 
 /// `[compression]` booleans (nil when the key is absent).
 public struct Compression: Equatable, Sendable {
+    /// `version`: versioning (`should_version`).
     public var version: Bool?
+    /// `node`: node compression.
     public var node: Bool?
+    /// `edge`: edge compression.
     public var edge: Bool?
+    /// `duplicate`: record duplicates.
     public var duplicate: Bool?
     /// Creates a value from its fields.
     public init() {}
 }
 
-/// `track` / `propagate` / `opaque` lists of `[file]`, `[user]`, `[group]`, `[secctx]`.
-public struct TargetLists: Equatable, Sendable {
-    public var track: [String] = []
-    public var propagate: [String] = []
-    public var opaque: [String] = []
+/// `track` / `propagate` / `opaque` lists of `[file]`, `[user]`, `[group]`,
+/// `[cgroup]`, `[secctx]`.
+public struct TargetLists<Value: Equatable & Sendable>: Equatable, Sendable {
+    public var track: [Located<Value>] = []
+    public var propagate: [Located<Value>] = []
+    public var opaque: [Located<Value>] = []
     /// Creates a value from its fields.
     public init() {}
 }
 
 /// `track` / `propagate` / `record` lists of the IPv4 sections.
 public struct IPv4Lists: Equatable, Sendable {
-    public var track: [IPv4Filter] = []
-    public var propagate: [IPv4Filter] = []
-    public var record: [IPv4Filter] = []
+    public var track: [Located<IPv4Filter>] = []
+    public var propagate: [Located<IPv4Filter>] = []
+    public var record: [Located<IPv4Filter>] = []
     /// Creates a value from its fields.
     public init() {}
 }

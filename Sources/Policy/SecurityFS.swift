@@ -44,7 +44,7 @@ public struct SecurityFS: Sendable {
 
     /// Writes `"1\n"` or `"0\n"` to a boolean file.
     public func set(_ flag: Flag, _ on: Bool) throws {
-        try SystemFile.write(on ? Array("1\n".utf8) : Array("0\n".utf8), to: path(flag.rawValue))
+        try ControlFile.write(on ? Array("1\n".utf8) : Array("0\n".utf8), to: path(flag.rawValue))
     }
 
     /// Reads a boolean file (`"1"`/`"0"`, optionally followed by a newline or NUL).
@@ -70,7 +70,7 @@ public struct SecurityFS: Sendable {
         conf.subuf_nb = subufNb
         let file = path("relay_conf")
         do {
-            try SystemFile.writeValue(conf, to: file)
+            try ControlFile.writeValue(conf, to: file)
         } catch let error as SystemError where error.code == EBUSY {
             throw RelayAlreadyConfigured(path: file)
         }
@@ -93,17 +93,17 @@ public struct SecurityFS: Sendable {
         var config = prov_process_config()
         config.op = UInt8(PROV_SET_OPAQUE)
         config.flags = UInt32(PROV_FLAG_OPAQUE)
-        try SystemFile.writeValue(config, to: path("self"))
+        try ControlFile.writeValue(config, to: path("self"))
     }
 
     /// Starts a new capture epoch.
     public func bumpEpoch() throws {
-        try SystemFile.write(Array("1\n".utf8), to: path("epoch"))
+        try ControlFile.write(Array("1\n".utf8), to: path("epoch"))
     }
 
     /// Publishes partly filled relay sub-buffers.
     public func flush() throws {
-        try SystemFile.write(Array("1\n".utf8), to: path("flush"))
+        try ControlFile.write(Array("1\n".utf8), to: path("flush"))
     }
 
     /// Records lost by the kernel (relay full or boot buffer full).

@@ -6,7 +6,9 @@ import XCTest
 
 final class CaptureConfigurationTests: XCTestCase {
     func parse(_ text: String) throws -> LoadedCaptureConfiguration {
-        try CaptureConfiguration.parse(IniFile(path: "/etc/camflow.ini", contents: Array(text.utf8)))
+        let loaded = CaptureConfiguration.parse(IniFile(path: "/etc/camflow.ini", contents: Array(text.utf8)))
+        if let first = loaded.problems.first { throw first }
+        return loaded
     }
 
     func expectError(_ text: String, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
@@ -41,11 +43,11 @@ final class CaptureConfigurationTests: XCTestCase {
         XCTAssertEqual(loaded.warnings, [])
         XCTAssertTrue(c.enabled)
         XCTAssertFalse(c.all)
-        XCTAssertEqual(c.nodeFilters.map(\.name), ["directory", "inode_unknown", "char", "envp"])
+        XCTAssertEqual(c.nodeFilters.map(\.value.name), ["directory", "inode_unknown", "char", "envp"])
         XCTAssertEqual(c.compression.version, true)
         XCTAssertEqual(c.compression.node, true)
         XCTAssertEqual(c.compression.duplicate, false)
-        XCTAssertEqual(c.files.opaque, ["/usr/bin/bash"])
+        XCTAssertEqual(c.files.opaque.map(\.value), ["/usr/bin/bash"])
         XCTAssertEqual(c.relay, RelayGeometry())  // [relay] missing: 20 and 8
         XCTAssertEqual(c.relay.buffExp, 20)
         XCTAssertEqual(c.relay.subufNb, 8)
@@ -59,8 +61,8 @@ final class CaptureConfigurationTests: XCTestCase {
               /usr/bin/zsh
             track=/tmp/x
             """).configuration
-        XCTAssertEqual(c.files.opaque, ["/usr/bin/bash", "/usr/bin/dash", "/usr/bin/zsh"])
-        XCTAssertEqual(c.files.track, ["/tmp/x"])
+        XCTAssertEqual(c.files.opaque.map(\.value), ["/usr/bin/bash", "/usr/bin/dash", "/usr/bin/zsh"])
+        XCTAssertEqual(c.files.track.map(\.value), ["/tmp/x"])
     }
 
     func testBothIPv4SectionSpellings() throws {
@@ -74,10 +76,10 @@ final class CaptureConfigurationTests: XCTestCase {
             [ipv4-egress]
             track=127.0.0.1/24:65535
             """).configuration
-        XCTAssertEqual(c.ipv4Ingress.track, [IPv4Filter(address: 0x0A00_0000, prefixLength: 8, port: 0)])
-        XCTAssertEqual(c.ipv4Ingress.propagate, [IPv4Filter(address: 0xC0A8_0107, prefixLength: 32, port: 443)])
-        XCTAssertEqual(c.ipv4Egress.record.map(\.description), ["0.0.0.0/0:80"])
-        XCTAssertEqual(c.ipv4Egress.track.first?.mask, 0xFFFF_FF00)
+        XCTAssertEqual(c.ipv4Ingress.track.map(\.value), [IPv4Filter(address: 0x0A00_0000, prefixLength: 8, port: 0)])
+        XCTAssertEqual(c.ipv4Ingress.propagate.map(\.value), [IPv4Filter(address: 0xC0A8_0107, prefixLength: 32, port: 443)])
+        XCTAssertEqual(c.ipv4Egress.record.map(\.value.description), ["0.0.0.0/0:80"])
+        XCTAssertEqual(c.ipv4Egress.track.first?.value.mask, 0xFFFF_FF00)
     }
 
     func testOtherKnownKeysAreParsed() throws {
@@ -87,23 +89,23 @@ final class CaptureConfigurationTests: XCTestCase {
             propagate_node_filter=file
             propagate_relation_filter=write
             [user]
-            track=alice
-            opaque=bob
+            track=root
+            opaque=0
             [group]
-            propagate=staff
+            propagate=root
             [secctx]
             track=system_u:object_r:etc_t:s0
             [relay]
             buff_exp=13
             subuf_nb=256
             """).configuration
-        XCTAssertEqual(c.relationFilters.map(\.name), ["read"])
-        XCTAssertEqual(c.propagateNodeFilters.map(\.name), ["file"])
-        XCTAssertEqual(c.propagateRelationFilters.map(\.name), ["write"])
-        XCTAssertEqual(c.users.track, ["alice"])
-        XCTAssertEqual(c.users.opaque, ["bob"])
-        XCTAssertEqual(c.groups.propagate, ["staff"])
-        XCTAssertEqual(c.secctx.track, ["system_u:object_r:etc_t:s0"])  // '=' before ':' splits
+        XCTAssertEqual(c.relationFilters.map(\.value.name), ["read"])
+        XCTAssertEqual(c.propagateNodeFilters.map(\.value.name), ["file"])
+        XCTAssertEqual(c.propagateRelationFilters.map(\.value.name), ["write"])
+        XCTAssertEqual(c.users.track.map(\.value.name), ["root"])
+        XCTAssertEqual(c.users.opaque.map(\.value), [Account(name: "0", id: 0)])
+        XCTAssertEqual(c.groups.propagate.map(\.value), [Account(name: "root", id: 0)])
+        XCTAssertEqual(c.secctx.track.map(\.value), ["system_u:object_r:etc_t:s0"])  // '=' before ':' splits
         XCTAssertEqual(c.relay.buffExp, 13)
         XCTAssertEqual(c.relay.subufNb, 256)
     }
@@ -146,7 +148,7 @@ final class CaptureConfigurationTests: XCTestCase {
     func testLongLinesAreNotCut() throws {
         let long = "/" + String(repeating: "d", count: 1000)
         let c = try parse("[file]\ntrack=\(long)\ntrack=/short\n").configuration
-        XCTAssertEqual(c.files.track, [long, "/short"])
+        XCTAssertEqual(c.files.track.map(\.value), [long, "/short"])
     }
 
     func testUnreadableFileNamesPath() {
