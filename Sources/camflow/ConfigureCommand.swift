@@ -1,26 +1,36 @@
 import ArgumentParser
+import Glibc
 import Ini
 import Policy
 import Provenance
 
-/// `camflow configure` (`camconfd`): read the capture policy and, with
-/// `--apply`, write it to the kernel.
+/// `camflow configure` (`camconfd`): check the capture policy, print it, or
+/// apply it to the kernel.
 struct ConfigureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "configure",
         abstract: "Check the capture policy (/etc/camflow.ini) or apply it to the kernel.",
         discussion: """
-            Without --apply, the file is checked and the settings printed. With --apply \
-            (what camconfd does at boot) the relay is configured first (once per boot: the \
-            boot id file is incremented only when the kernel's boot_id still reads 0), then \
-            capture is enabled or disabled and whole-system capture set.
+            Without --apply or --check, the file is validated and the policy printed as a \
+            normalized ini file. --check validates without applying and lists every problem \
+            (bad values, unknown keys, missing [file] paths) as FILE:LINE: [section] key=value: \
+            message, exiting 1 if there is any. --apply (what camconfd does at boot) validates \
+            everything first and applies nothing if a value is bad; otherwise it configures \
+            the relay (once per boot), then the [file] lists, the filters, the user, group, \
+            cgroup, IPv4 and security context lists, and last the switches (enabled, all, \
+            compression). An entry the kernel refuses is reported with its FILE:LINE and the \
+            others are still applied; the exit status is then 1. See docs/configuration.md.
             """)
 
     @Flag(help: "Write the policy to the kernel through securityfs.")
     var apply = false
 
-    @Option(help: ArgumentHelp("Capture policy file.", valueName: "path"))
-    var config = CaptureConfiguration.defaultPath
+    @Flag(help: "Validate only: list every problem with FILE:LINE; exit 1 if any.")
+    var check = false
+
+    @Option(name: [.customLong("file"), .customLong("config")],
+            help: ArgumentHelp("Capture policy file (--config is an alias).", valueName: "path"))
+    var file = CaptureConfiguration.defaultPath
 
     @Option(name: .customLong("securityfs-root"),
             help: ArgumentHelp("securityfs directory of the provenance LSM.", valueName: "dir"))
@@ -34,17 +44,28 @@ struct ConfigureCommand: ParsableCommand {
             help: ArgumentHelp("Boot counter file (4 bytes).", valueName: "path"))
     var bootIDFile = IdentityFiles.defaultBootIDPath
 
+    func validate() throws {
+        if apply && check { throw ValidationError("--apply and --check cannot be used together") }
+    }
+
     func run() throws {
         let loaded: LoadedCaptureConfiguration
         do {
-            loaded = try CaptureConfiguration.load(path: config)
+            loaded = try CaptureConfiguration.load(path: file)
         } catch {
             fail("\(error)")
         }
+        if check { runCheck(loaded) }
         for warning in loaded.warnings { log.warning("\(warning)") }
+        if !loaded.problems.isEmpty {
+            for problem in loaded.problems { log.error("\(problem)") }
+            if apply { log.error("\(file): nothing applied (\(loaded.problems.count) bad value(s))") }
+            Glibc.exit(1)
+        }
         let policy = loaded.configuration
         guard apply else {
-            print(summary(policy))
+            print("; \(file): valid")
+            print(policy.iniText, terminator: "")
             return
         }
         let applier = PolicyApplier(
@@ -61,21 +82,27 @@ struct ConfigureCommand: ParsableCommand {
         } else {
             log.info("relay already configured in this boot: boot_id=\(report.bootID) machine_id=\(report.machineID)")
         }
-        log.info("capture enabled=\(report.enabled) all=\(report.all) (from \(config))")
+        for failure in report.failures { log.error("\(failure)") }
+        log.info("capture enabled=\(report.enabled) all=\(report.all); \(report.applied) setting(s) applied, \(report.failures.count) failed (from \(file))")
+        if !report.failures.isEmpty { Glibc.exit(1) }
     }
 
-    /// The settings applied by this version, as ini lines.
-    func summary(_ p: CaptureConfiguration) -> String {
-        """
-        ; \(config): valid
-        [provenance]
-        machine_id=\(p.machineID)
-        enabled=\(p.enabled)
-        all=\(p.all)
-
-        [relay]
-        buff_exp=\(p.relay.buffExp)
-        subuf_nb=\(p.relay.subufNb)
-        """
+    /// `--check`: every problem and warning, then the exit status.
+    private func runCheck(_ loaded: LoadedCaptureConfiguration) -> Never {
+        var count = 0
+        for problem in loaded.problems { log.error("\(problem)"); count += 1 }
+        let files = loaded.configuration.files
+        for item in files.opaque + files.track + files.propagate {
+            guard let origin = item.origin, access(item.value, F_OK) != 0 else { continue }
+            log.error("\(origin): \(String(cString: strerror(errno)))")
+            count += 1
+        }
+        for warning in loaded.warnings { log.warning("\(warning)"); count += 1 }
+        if count == 0 {
+            print("\(file): no problems")
+            Glibc.exit(0)
+        }
+        log.error("\(file): \(count) problem(s)")
+        Glibc.exit(1)
     }
 }

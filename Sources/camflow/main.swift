@@ -2,7 +2,9 @@
 // reference's unit files and scripts keep working through symlinks.
 //   camflowd  -> camflow record
 //   camconfd  -> camflow configure --apply
-//   camflow   -> subcommands (camflow --help lists them)
+//   camflow   -> subcommands (camflow --help lists them); a camflow-cli flag
+//                as first argument (`camflow -s`, `camflow -e true`,
+//                `camflow --track-file f propagate`) runs `camflow ctl`.
 let rest = Array(CommandLine.arguments.dropFirst())
 
 switch invokedAs {
@@ -11,5 +13,9 @@ case "camflowd":
 case "camconfd":
     ConfigureCommand.main(rest.contains("--apply") ? rest : ["--apply"] + rest)
 default:
+    if let first = rest.first, first != "-h", first != "--help",
+       CtlFlags.named(first) != nil || first == "--securityfs-root" || first.hasPrefix("--securityfs-root=") {
+        CtlCommand.run(rest)
+    }
     CamflowCommand.main(rest)
 }
