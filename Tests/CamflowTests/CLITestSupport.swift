@@ -1,3 +1,4 @@
+import CProvenanceABI
 import Foundation
 import XCTest
 
@@ -79,6 +80,7 @@ final class Scratch {
     func securityFS() -> String {
         for name in ["self", "epoch", "flush", "enable", "all", "relay_conf"] { file("sec/" + name) }
         file("sec/dropped", [0, 0, 0, 0, 0, 0, 0, 0])
+        text("sec/abi_version", "\(PROV_ABI_VERSION)\n")
         file("sec/boot_id", [0, 0, 0, 0])
         file("sec/machine_id", [0, 0, 0, 0])
         return path + "/sec"
