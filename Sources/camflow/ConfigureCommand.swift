@@ -58,8 +58,8 @@ struct ConfigureCommand: ParsableCommand {
         if check { runCheck(loaded) }
         for warning in loaded.warnings { log.warning("\(warning)") }
         if !loaded.problems.isEmpty {
+            // Nothing is applied when any value is bad.
             for problem in loaded.problems { log.error("\(problem)") }
-            if apply { log.error("\(file): nothing applied (\(loaded.problems.count) bad value(s))") }
             Glibc.exit(1)
         }
         let policy = loaded.configuration
