@@ -3,7 +3,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 OUT ?= $(CURDIR)/out
 
-.PHONY: all build release test unit e2e kernel check checkpatch demo deps clean
+.PHONY: all build release test unit e2e kernel check checkpatch demo bench deps clean
 
 all: build
 
@@ -42,6 +42,11 @@ check: deps checkpatch unit e2e
 demo: kernel release
 	@packaging/vm/demo --kernel "$$(kernel-patch/scripts/build-kernel)" \
 		--camflow $(CURDIR)/.build/release/camflow --out $(OUT)/demo
+
+# Recorder throughput: replays >= 1M kernel-fixture records through the
+# release binary (W3C and SPADE into a log) against a cat baseline.
+bench: release
+	$(PYTHON) packaging/bench/bench.py --camflow $(CURDIR)/.build/release/camflow --work $(OUT)/bench
 
 clean:
 	rm -rf .build $(OUT)
