@@ -23,9 +23,12 @@ final class MQTTConnectionState: Sendable {
 /// 5 s) and `write` throws `.retry` meanwhile (the pipeline keeps the chunk
 /// and spools the following ones). A chunk handed to Paho and not yet
 /// acknowledged when the connection drops is not published again by this
-/// sink: Paho keeps it in its session (clean session off after the first
-/// connect) and sends it again after reconnecting, so QoS 1/2 chunks are
-/// not duplicated by the recorder. TLS (`ssl://` addresses with CA file,
+/// sink: Paho keeps it in its session and sends it again after
+/// reconnecting, so QoS 1/2 chunks are not duplicated by the recorder. The
+/// session is persistent from the first connect (the original asked for a
+/// clean session first), so a broker with persistence also remembers the
+/// QoS 2 exchanges in flight across its own restart. QoS 0 chunks in flight
+/// when the connection drops are lost, as QoS 0 allows. TLS (`ssl://` addresses with CA file,
 /// client certificate and key) and the client id are configurable.
 public final class MQTTSink: Sink {
     /// The topic published to.
@@ -41,7 +44,6 @@ public final class MQTTSink: Sink {
     private var nextAttempt: Int64 = 0
     private var backoffMs: Int64 = 500
     private var lastKeepalive: Int64 = 0
-    private var cleanSession = true
     /// C strings kept alive for Paho.
     private var cStrings: [UnsafeMutablePointer<CChar>] = []
 
@@ -108,7 +110,7 @@ public final class MQTTSink: Sink {
         guard let client else { return }
         var options = camflow_mqtt_connect_options()
         options.keepAliveInterval = Int32(settings.keepAliveSeconds)
-        options.cleansession = cleanSession ? 1 : 0
+        options.cleansession = 0
         options.connectTimeout = 10
         options.retryInterval = 0
         options.automaticReconnect = 0
@@ -127,12 +129,16 @@ public final class MQTTSink: Sink {
             guard let context else { return }
             var why = "connection refused"
             if let response {
-                if let message = response.pointee.message {
-                    why = String(cString: message)
-                } else {
-                    why = String(cString: MQTTAsync_strerror(response.pointee.code))
-                    if response.pointee.code == 5 { why = "not authorised (username or password refused)" }
-                    if response.pointee.code == 4 { why = "bad username or password" }
+                let code = response.pointee.code
+                switch code {
+                case 4: why = "bad user name or password (CONNACK 4)"
+                case 5: why = "not authorised: user name or password refused (CONNACK 5)"
+                default:
+                    if let message = response.pointee.message {
+                        why = String(cString: message) + " \(code)"
+                    } else {
+                        why = String(cString: MQTTAsync_strerror(code))
+                    }
                 }
             }
             Unmanaged<MQTTConnectionState>.fromOpaque(context).takeUnretainedValue().fields.withLock {
@@ -141,12 +147,14 @@ public final class MQTTSink: Sink {
                 $0.lastError = why
             }
         }
+        // connecting before the call: the callbacks may run before it returns
+        state.fields.withLock { $0.connecting = true }
         var ssl = camflow_mqtt_ssl_options()
         let rc: Int32
         if settings.usesTLS {
             ssl.trustStore = keep(settings.caFile)
             ssl.keyStore = keep(settings.certFile)
-            ssl.privateKey = keep(settings.keyFile ?? settings.certFile.flatMap { _ in settings.keyFile })
+            ssl.privateKey = keep(settings.keyFile)  // nil: the key is in cert_file
             ssl.enableServerCertAuth = 1
             ssl.verify = 1
             rc = withUnsafeMutablePointer(to: &ssl) { sslPointer in
@@ -156,10 +164,9 @@ public final class MQTTSink: Sink {
         } else {
             rc = MQTTAsync_connect(client, &options)
         }
-        state.fields.withLock {
-            if rc == MQTTASYNC_SUCCESS {
-                $0.connecting = true
-            } else {
+        if rc != MQTTASYNC_SUCCESS {
+            state.fields.withLock {
+                $0.connecting = false
                 $0.lastError = String(cString: MQTTAsync_strerror(rc))
             }
         }
@@ -186,7 +193,6 @@ public final class MQTTSink: Sink {
         guard let client else { throw SinkError(.failed, "cannot publish to \(address): the client is closed") }
         guard isConnected else { try notConnected() }
         backoffMs = 500
-        if !state.fields.withLock({ $0.everConnected }) { cleanSession = true } else { cleanSession = false }
         if progress == 0 {
             var payload = MQTTPayload.encode(chunk)
             var response = camflow_mqtt_response_options()

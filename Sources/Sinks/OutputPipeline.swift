@@ -74,13 +74,13 @@ public final class OutputPipeline: @unchecked Sendable {
 
     /// Starts the writer thread.
     /// - Parameters:
-    ///   - sink: the output; owned by the pipeline from now on.
+    ///   - sink: the output; only the writer thread uses it from now on.
     ///   - linesFraming: whether chunks are runs of lines (SPADE) rather than
     ///     single documents (W3C); used to split chunks.
     ///   - queueBytes: bound of the in-memory queue.
     ///   - spool: where chunks wait while the sink fails (network outputs).
     /// - Returns: nil if the thread cannot be started.
-    public init?(sink: sending any Sink, linesFraming: Bool, queueBytes: Int, spool: sending Spool?,
+    public init?(sink: any Sink, linesFraming: Bool, queueBytes: Int, spool: Spool?,
                  report: @escaping Reporter) {
         self.sink = sink
         self.splitsLines = linesFraming
@@ -229,6 +229,7 @@ public final class OutputPipeline: @unchecked Sendable {
         var progress = 0
         var failingSince: Int64?
         var lastReport: Int64 = 0
+        var lastMessage = ""
         var pause: UInt32 = 50_000
         while true {
             do {
@@ -255,8 +256,10 @@ public final class OutputPipeline: @unchecked Sendable {
                 if failingSince == nil {
                     failingSince = now
                     lastReport = now
+                    lastMessage = error.message
                     report("\(error); holding output until it recovers", true)
-                } else if now - lastReport >= 60_000 {
+                } else if error.message != lastMessage && now - lastReport >= 2_000 || now - lastReport >= 60_000 {
+                    lastMessage = error.message
                     lastReport = now
                     let s = statistics
                     report("\(error) (for \((now - (failingSince ?? now)) / 1000) s; \(s.queuedChunks) chunks queued, \(s.spoolChunks) spooled)", true)

@@ -6,7 +6,8 @@ import Provenance
 ///
 /// The spool is a directory of segment files `<16 hex digits>.spool`, read
 /// in name order; each holds entries `u32 length, u32 records, bytes`
-/// (little endian). New chunks are appended to the newest segment (a new
+/// (little endian), and a `<16 hex digits>.pos` file with the offset read
+/// so far, so a restart does not deliver a chunk twice. New chunks are appended to the newest segment (a new
 /// one every `segmentBytes`); `prepend` writes a segment named before all
 /// others, so chunks older than the spooled ones keep their place. A
 /// segment read to its end is deleted. Segments left by an earlier run are
@@ -28,6 +29,7 @@ public final class Spool {
     private var writeSize = 0
     private var readFD: Int32 = -1
     private var readSegment: UInt64?
+    private var positionFD: Int32 = -1
 
     /// Opens (creating if needed, mode 0700) the spool directory and takes
     /// stock of segments left by an earlier run.
@@ -56,6 +58,7 @@ public final class Spool {
     deinit {
         if writeFD >= 0 { Glibc.close(writeFD) }
         if readFD >= 0 { Glibc.close(readFD) }
+        if positionFD >= 0 { Glibc.close(positionFD) }
     }
 
     /// Whether nothing is waiting.
@@ -66,10 +69,22 @@ public final class Spool {
         return directory + "/" + String(repeating: "0", count: max(0, 16 - hex.count)) + hex + ".spool"
     }
 
+    private func positionPath(_ seq: UInt64) -> String { String(path(seq).dropLast(6)) + ".pos" }
+
+    /// The offset read so far in segment `seq` (0 if never read).
+    private func savedPosition(_ seq: UInt64) -> Int {
+        let fd = open(positionPath(seq), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 0 }
+        defer { Glibc.close(fd) }
+        var value: Int64 = 0
+        return read(fd, &value, 8) == 8 ? Int(Int64(littleEndian: value)) : 0
+    }
+
     private func countEntries(_ seq: UInt64) throws {
         let fd = open(path(seq), O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw SystemError(path: path(seq), operation: "open spool segment", code: errno) }
         defer { Glibc.close(fd) }
+        lseek(fd, off_t(savedPosition(seq)), SEEK_SET)
         while let (bytes, _) = readEntry(fd) {
             pendingBytes += bytes.count + 8
             pendingChunks += 1
@@ -161,8 +176,13 @@ public final class Spool {
                 readFD = open(path(seq), O_RDONLY | O_CLOEXEC)
                 readSegment = seq
                 if readFD < 0 { dropSegment(seq); continue }
+                lseek(readFD, off_t(savedPosition(seq)), SEEK_SET)
+                if positionFD >= 0 { Glibc.close(positionFD) }
+                positionFD = open(positionPath(seq), O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
             }
             if let entry = readEntry(readFD) {
+                var offset = Int64(lseek(readFD, 0, SEEK_CUR)).littleEndian
+                if positionFD >= 0 { _ = pwrite(positionFD, &offset, 8, 0) }
                 pendingBytes -= entry.0.count + 8
                 pendingChunks -= 1
                 return entry
@@ -183,9 +203,12 @@ public final class Spool {
 
     private func dropSegment(_ seq: UInt64) {
         if readFD >= 0 { Glibc.close(readFD) }
+        if positionFD >= 0 { Glibc.close(positionFD) }
         readFD = -1
+        positionFD = -1
         readSegment = nil
         unlink(path(seq))
+        unlink(positionPath(seq))
         segments.removeFirst()
     }
 

@@ -8,31 +8,42 @@ import Synchronization
 /// Totals gathered from every reader thread at the end.
 struct RecorderTotals: Sendable {
     var reader = ReaderStats()
-    var documents: UInt64 = 0
-    var failedWrites: UInt64 = 0
     var skipped: UInt64 = 0
     var readFailures: UInt64 = 0
 }
 
+/// Live counters the main thread reports every `stats_interval` seconds.
+final class LiveCounters: Sendable {
+    let recordsRead = Atomic<UInt64>(0)
+    let undecodable = Atomic<UInt64>(0)
+    let unknownKinds = Atomic<UInt64>(0)
+    /// Set once the one warning about unknown record kinds was logged.
+    let unknownKindWarned = Atomic<Bool>(false)
+}
+
 /// State shared by the recorder's main thread and its reader threads.
 final class RecorderShared: Sendable {
-    let sink: SharedSink
+    let output: OutputPipeline
     let names: NameCache
+    let format: OutputFormat
     /// Set by the main thread to make readers drain and stop.
     let stopping = Atomic<Bool>(false)
     /// Read end of a pipe written at shutdown to wake readers from poll(2).
     let wakeFD: Int32
     let totals = Mutex(RecorderTotals())
+    let live = LiveCounters()
 
-    init(sink: SharedSink, names: NameCache, wakeFD: Int32) {
-        self.sink = sink
+    init(output: OutputPipeline, names: NameCache, format: OutputFormat, wakeFD: Int32) {
+        self.output = output
         self.names = names
+        self.format = format
         self.wakeFD = wakeFD
     }
 }
 
 /// The loop of one reader thread: read its relay file, decode, encode into
-/// its own W3C batch, hand complete documents to the shared sink; flush the
+/// its own batch (W3C or SPADE), hand completed chunks to the output
+/// pipeline (which never makes the reader wait for the sink); flush the
 /// batch at least once per second. When `stopping` is set, read until the
 /// file has no more data (bounded to 5 s), flush, and add the counters to
 /// the totals.
@@ -46,39 +57,70 @@ struct ReaderWorker {
     static let flushIntervalMs: Int64 = 1000
 
     func run() {
-        var batch = W3CBatch(encoder: W3CEncoder(nameCache: shared.names))
-        var failedWrites: UInt64 = 0
+        switch shared.format {
+        case .w3c: run(W3CBatch(encoder: W3CEncoder(nameCache: shared.names)))
+        case .spadeJSON: run(SPADEBatch(encoder: SPADEEncoder(nameCache: shared.names)))
+        }
+    }
+
+    private func run<Batch: RecordBatch>(_ initial: Batch) {
+        var batch = initial
+        var chunks = ChunkCounter()
         var decodeErrorsLogged = 0
         var readFailed = false
-        let sink = shared.sink
+        let output = shared.output
+        let live = shared.live
         let path = reader.path
+        var reported = ReaderStats()
 
-        func emit(_ document: [UInt8]) {
-            do {
-                try sink.write(document)
-            } catch {
-                failedWrites += 1
-                if failedWrites == 1 || failedWrites % 1000 == 0 {
-                    log.error("\(error) (\(failedWrites) documents lost so far)")
-                }
-            }
-        }
         func onError(_ error: DecodeError) {
-            if error.breaksFraming {
+            if case .unknownKind = error {
+                live.unknownKinds.add(1, ordering: .relaxed)
+                if !live.unknownKindWarned.exchange(true, ordering: .relaxed) {
+                    log.warning("\(path): \(error): skipped (later records of unknown kinds are counted, not logged)")
+                }
+            } else if error.breaksFraming {
                 log.error("\(path): \(error); buffered data discarded")
             } else if decodeErrorsLogged < 10 {
                 decodeErrorsLogged += 1
                 log.warning("\(path): skipped undecodable record: \(error)")
             }
         }
+        func onRecord(_ record: Record) {
+            let before = batch.documentsEmitted
+            var emitted: [[UInt8]] = []
+            let added = batch.add(record) { emitted.append($0) }
+            let count = Int(batch.documentsEmitted - before)
+            if count > 0 {
+                for (chunk, records) in zip(emitted, chunks.emitted(count, added: added, batchEmpty: batch.isEmpty)) {
+                    output.submit(chunk, records: records)
+                }
+            } else if added {
+                chunks.pending += 1
+            }
+        }
+        func flush() {
+            var emitted: [[UInt8]] = []
+            batch.flush { emitted.append($0) }
+            for chunk in emitted {
+                output.submit(chunk, records: chunks.pending)
+                chunks.pending = 0
+            }
+        }
         func readOnce() -> Int {
+            let n: Int
             do {
-                return try reader.readAvailable(onRecord: { batch.add($0, emit: emit) }, onError: onError)
+                n = try reader.readAvailable(onRecord: onRecord, onError: onError)
             } catch {
                 log.error("\(error)")
                 readFailed = true
-                return -1
+                n = -1
             }
+            let stats = reader.stats
+            live.recordsRead.add(stats.records - reported.records, ordering: .relaxed)
+            live.undecodable.add(stats.undecodable - reported.undecodable, ordering: .relaxed)
+            reported = stats
+            return n
         }
 
         var lastFlush = monotonicMilliseconds()
@@ -92,7 +134,7 @@ struct ReaderWorker {
             // without writer (tests); do not spin.
             if readOnce() == 0 && readable { usleep(10_000) }
             if monotonicMilliseconds() - lastFlush >= Self.flushIntervalMs {
-                batch.flush(emit: emit)
+                flush()
                 lastFlush = monotonicMilliseconds()
             }
         }
@@ -100,18 +142,36 @@ struct ReaderWorker {
             let deadline = monotonicMilliseconds() + Self.drainLimitMs
             while monotonicMilliseconds() < deadline, readOnce() > 0 {}
         }
-        batch.flush(emit: emit)
+        flush()
         let stats = reader.stats
-        let documents = batch.documentsEmitted
         let skipped = batch.skipped
-        let failed = failedWrites
         let readFailure: UInt64 = readFailed ? 1 : 0
         shared.totals.withLock { t in
             t.reader.add(stats)
-            t.documents += documents
-            t.failedWrites += failed
             t.skipped += skipped
             t.readFailures += readFailure
         }
+    }
+}
+
+/// Works out how many records each emitted chunk holds, from what a batch
+/// reveals: chunks emitted during one `add` and whether the batch is empty
+/// afterwards.
+struct ChunkCounter {
+    /// Records in the batch's current (unemitted) chunk.
+    var pending = 0
+
+    /// `count` chunks were emitted while adding one record (`added` tells
+    /// whether the batch took it). The first holds what was pending; if the
+    /// batch is empty afterwards the record left in the last chunk,
+    /// otherwise it starts the next one.
+    mutating func emitted(_ count: Int, added: Bool, batchEmpty: Bool) -> [Int] {
+        var counts = [Int](repeating: 0, count: count)
+        counts[0] = pending
+        pending = 0
+        if added {
+            if batchEmpty { counts[count - 1] += 1 } else { pending = 1 }
+        }
+        return counts
     }
 }

@@ -4,15 +4,20 @@ import Policy
 import Sinks
 
 /// `camflow record` (`camflowd`): read the relay channels and write W3C
-/// PROV-JSON to the configured output until SIGTERM or SIGINT.
+/// PROV-JSON or SPADE JSON to the output of /etc/camflowd.ini until SIGTERM
+/// or SIGINT.
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Record provenance from the kernel to the output of /etc/camflowd.ini.",
         discussion: """
-            Runs until SIGTERM or SIGINT, then flushes the kernel's relay buffers, reads \
-            what is left, writes it and exits 0. SIGHUP reopens the output file (log \
-            rotation). Requires `camflow configure --apply` to have configured the relay.
+            Outputs: null, log, fifo, unix (unix_socket) and mqtt; formats w3c and \
+            spade_json. Runs until SIGTERM or SIGINT, then flushes the kernel's relay \
+            buffers, reads what is left, writes it (waiting up to 10 s for an output that \
+            is down, then keeping the rest in the spool if one is configured) and exits 0. \
+            SIGHUP reopens the output (log rotation). Statistics are logged every \
+            [general] stats_interval seconds and at exit. Requires `camflow configure \
+            --apply` to have configured the relay.
             """)
 
     @Option(help: ArgumentHelp("Recorder configuration file.", valueName: "path"))

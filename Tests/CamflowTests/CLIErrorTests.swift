@@ -54,9 +54,9 @@ final class CLIErrorTests: XCTestCase {
 
     func testBadConfigValueNamesTheKey() throws {
         let s = try Scratch()
-        let config = s.text("camflowd.ini", "[general]\noutput=mqtt\nformat=w3c\n")
+        let config = s.text("camflowd.ini", "[general]\noutput=mqtt\nformat=w3c\n[mqtt]\naddress=tcp://127.0.0.1:1883\nqos=3\n")
         assertOneLineError(try CLI.run(["record", "--config", config]),
-                           mentions: "\(config):2: [general] output=mqtt: not supported yet")
+                           mentions: "\(config):6: [mqtt] qos=3: not 0, 1 or 2")
     }
 
     func testUnwritableLogPath() throws {
@@ -68,8 +68,10 @@ final class CLIErrorTests: XCTestCase {
 
     func testCannotMarkItselfOpaque() throws {
         let s = try Scratch()
-        assertOneLineError(try CLI.run(["record", "--config", s.recorderConfig(), "--securityfs-root", s.dir("empty-sec")]),
-                           mentions: "cannot open \(s.path)/empty-sec/self: No such file or directory")
+        let sec = s.securityFS()
+        try FileManager.default.removeItem(atPath: sec + "/self")
+        assertOneLineError(try CLI.run(["record", "--config", s.recorderConfig(), "--securityfs-root", sec]),
+                           mentions: "cannot open \(sec)/self: No such file or directory")
     }
 
     func testMissingRelayFiles() throws {

@@ -8,12 +8,109 @@ import XCTest
 /// everything written to the relay reaches the log as valid JSON, SIGTERM
 /// loses nothing, SIGHUP reopens the log.
 final class RecordRunTests: XCTestCase {
+    let run = RecorderHarness()
+
+    func testRecordsEverythingAndStopsCleanlyOnSIGTERM() throws {
+        let s = try Scratch()
+        let samples = RecordSamples.all.map(\.record)
+        let short = samples.filter { !NodeType(rawValue: $0.typeWord).isLong || $0.kind == .relation }
+        let long = samples.filter { NodeType(rawValue: $0.typeWord).isLong && $0.kind != .relation }
+        // split a record across the end of what is there at start
+        let shortBytes = short.flatMap(RecordEncoder.encode)
+        s.file("relay/provenance0", Array(shortBytes[0..<(shortBytes.count - 30)]))
+        s.file("relay/long_provenance0", long.flatMap(RecordEncoder.encode))
+        s.file("relay/provenance1")
+        let (process, err) = try run.start(s)
+        try run.append(s.path + "/relay/provenance0", Array(shortBytes[(shortBytes.count - 30)...]))
+        // stop at once: what was read must still be written at shutdown
+        process.terminate()
+        process.waitUntilExit()
+        let stderr = err.rest()
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+        XCTAssertTrue(stderr.contains("stopped: records read \(samples.count), written \(samples.count) in "), stderr)
+        XCTAssertTrue(stderr.contains("dropped by the kernel 0, dropped by the output 0, undecodable 0, not serializable 0"), stderr)
+        XCTAssertEqual(s.read("sec/flush"), Array("1\n".utf8))
+        XCTAssertEqual(s.read("sec/epoch"), Array("1\n".utf8))
+        XCTAssertEqual(s.read("sec/self").count, MemoryLayout<prov_process_config>.size)
+        let ids = try run.elementIDs(s.read("audit.log"))
+        XCTAssertEqual(Set(ids), Set(samples.map { "cf:" + $0.identifier.base64 }))
+        XCTAssertEqual(ids.count, samples.count)
+    }
+
+    func testFlushesWithinASecondAndReopensOnSIGHUP() throws {
+        let s = try Scratch()
+        let samples = RecordSamples.all.map(\.record).filter { $0.kind != .path && !NodeType(rawValue: $0.typeWord).isLong }
+        let relay = s.file("relay/provenance0", RecordEncoder.encode(samples[0]))
+        let (process, err) = try run.start(s)
+        defer { if process.isRunning { process.terminate() } }
+        let log = s.path + "/audit.log"
+        XCTAssertTrue(run.waitFor { !s.read("audit.log").isEmpty }, "nothing written within the flush interval")
+        XCTAssertEqual(try run.elementIDs(s.read("audit.log")).count, 1)
+
+        try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+        kill(process.processIdentifier, SIGHUP)
+        usleep(300_000)
+        XCTAssertTrue(process.isRunning, "SIGHUP killed the recorder")
+        try run.append(relay, samples[1...].flatMap(RecordEncoder.encode))
+        XCTAssertTrue(run.waitFor { (try? self.run.elementIDs(s.read("audit.log")).count) == samples.count - 1 },
+                      "records after SIGHUP did not reach the reopened log")
+
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0,
+                       err.rest())
+        XCTAssertEqual(try run.elementIDs(s.read("audit.log.1")).count, 1)
+    }
+
+    func testUndecodableRecordsAreCountedAndSkipped() throws {
+        let s = try Scratch()
+        var bad = RecordEncoder.encode(RecordSamples.all[0].record)
+        bad.withUnsafeMutableBytes { $0.storeBytes(of: UInt8(9), toByteOffset: 6, as: UInt8.self) }  // abi_version
+        s.file("relay/provenance0", bad + RecordEncoder.encode(RecordSamples.all[1].record))
+        let (process, err) = try run.start(s)
+        usleep(300_000)
+        process.terminate()
+        process.waitUntilExit()
+        let stderr = err.rest()
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+        XCTAssertTrue(stderr.contains("ABI version 9, expected 1"), stderr)
+        XCTAssertTrue(stderr.contains("stopped: records read 2, written 1 in 1 chunks"), stderr)
+        XCTAssertTrue(stderr.contains("undecodable 1"), stderr)
+        XCTAssertEqual(try run.elementIDs(s.read("audit.log")).count, 1)
+    }
+}
+
+/// Reads a child's stderr incrementally.
+final class StderrReader {
+    let pipe: Pipe
+    var text = ""
+
+    init(_ pipe: Pipe) { self.pipe = pipe }
+
+    /// Blocks until `marker` has appeared (or stderr closed).
+    func waitFor(_ marker: String) {
+        while !text.contains(marker) {
+            let data = pipe.fileHandleForReading.availableData
+            if data.isEmpty { return }
+            text += String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    /// Everything written to stderr, after the process has exited.
+    func rest() -> String {
+        text += String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return text
+    }
+}
+
+/// Starts and observes the real `camflow record` binary on a fake relay tree.
+struct RecorderHarness {
     /// Starts the recorder and returns once it has announced that it records
     /// (signals are handled from then on); the pipe then holds the rest of stderr.
-    func start(_ s: Scratch) throws -> (Process, StderrReader) {
+    func start(_ s: Scratch, config: String? = nil) throws -> (Process, StderrReader) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["record", "--config", s.recorderConfig(), "--securityfs-root", s.securityFS(),
+        process.arguments = ["record", "--config", config ?? s.recorderConfig(), "--securityfs-root", s.securityFS(),
                              "--relay-root", s.dir("relay")]
         let err = Pipe()
         process.standardError = err
@@ -49,95 +146,5 @@ final class RecordRunTests: XCTestCase {
         handle.seekToEndOfFile()
         handle.write(Data(bytes))
         handle.closeFile()
-    }
-
-    func testRecordsEverythingAndStopsCleanlyOnSIGTERM() throws {
-        let s = try Scratch()
-        let samples = RecordSamples.all.map(\.record)
-        let short = samples.filter { !NodeType(rawValue: $0.typeWord).isLong || $0.kind == .relation }
-        let long = samples.filter { NodeType(rawValue: $0.typeWord).isLong && $0.kind != .relation }
-        // split a record across the end of what is there at start
-        let shortBytes = short.flatMap(RecordEncoder.encode)
-        s.file("relay/provenance0", Array(shortBytes[0..<(shortBytes.count - 30)]))
-        s.file("relay/long_provenance0", long.flatMap(RecordEncoder.encode))
-        s.file("relay/provenance1")
-        let (process, err) = try start(s)
-        try append(s.path + "/relay/provenance0", Array(shortBytes[(shortBytes.count - 30)...]))
-        // stop at once: what was read must still be written at shutdown
-        process.terminate()
-        process.waitUntilExit()
-        let stderr = err.rest()
-        XCTAssertEqual(process.terminationStatus, 0, stderr)
-        XCTAssertTrue(stderr.contains("records read \(samples.count), decoded \(samples.count), undecodable 0, dropped by the kernel 0"), stderr)
-        XCTAssertEqual(s.read("sec/flush"), Array("1\n".utf8))
-        XCTAssertEqual(s.read("sec/epoch"), Array("1\n".utf8))
-        XCTAssertEqual(s.read("sec/self").count, MemoryLayout<prov_process_config>.size)
-        let ids = try elementIDs(s.read("audit.log"))
-        XCTAssertEqual(Set(ids), Set(samples.map { "cf:" + $0.identifier.base64 }))
-        XCTAssertEqual(ids.count, samples.count)
-    }
-
-    func testFlushesWithinASecondAndReopensOnSIGHUP() throws {
-        let s = try Scratch()
-        let samples = RecordSamples.all.map(\.record).filter { $0.kind != .path && !NodeType(rawValue: $0.typeWord).isLong }
-        let relay = s.file("relay/provenance0", RecordEncoder.encode(samples[0]))
-        let (process, err) = try start(s)
-        defer { if process.isRunning { process.terminate() } }
-        let log = s.path + "/audit.log"
-        XCTAssertTrue(waitFor { !s.read("audit.log").isEmpty }, "nothing written within the flush interval")
-        XCTAssertEqual(try elementIDs(s.read("audit.log")).count, 1)
-
-        try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
-        kill(process.processIdentifier, SIGHUP)
-        usleep(300_000)
-        XCTAssertTrue(process.isRunning, "SIGHUP killed the recorder")
-        try append(relay, samples[1...].flatMap(RecordEncoder.encode))
-        XCTAssertTrue(waitFor { (try? self.elementIDs(s.read("audit.log")).count) == samples.count - 1 },
-                      "records after SIGHUP did not reach the reopened log")
-
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0,
-                       err.rest())
-        XCTAssertEqual(try elementIDs(s.read("audit.log.1")).count, 1)
-    }
-
-    func testUndecodableRecordsAreCountedAndSkipped() throws {
-        let s = try Scratch()
-        var bad = RecordEncoder.encode(RecordSamples.all[0].record)
-        bad.withUnsafeMutableBytes { $0.storeBytes(of: UInt8(9), toByteOffset: 6, as: UInt8.self) }  // abi_version
-        s.file("relay/provenance0", bad + RecordEncoder.encode(RecordSamples.all[1].record))
-        let (process, err) = try start(s)
-        usleep(300_000)
-        process.terminate()
-        process.waitUntilExit()
-        let stderr = err.rest()
-        XCTAssertEqual(process.terminationStatus, 0, stderr)
-        XCTAssertTrue(stderr.contains("ABI version 9, expected 1"), stderr)
-        XCTAssertTrue(stderr.contains("records read 2, decoded 1, undecodable 1"), stderr)
-        XCTAssertEqual(try elementIDs(s.read("audit.log")).count, 1)
-    }
-}
-
-/// Reads a child's stderr incrementally.
-final class StderrReader {
-    let pipe: Pipe
-    var text = ""
-
-    init(_ pipe: Pipe) { self.pipe = pipe }
-
-    /// Blocks until `marker` has appeared (or stderr closed).
-    func waitFor(_ marker: String) {
-        while !text.contains(marker) {
-            let data = pipe.fileHandleForReading.availableData
-            if data.isEmpty { return }
-            text += String(decoding: data, as: UTF8.self)
-        }
-    }
-
-    /// Everything written to stderr, after the process has exited.
-    func rest() -> String {
-        text += String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return text
     }
 }
