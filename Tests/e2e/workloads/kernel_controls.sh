@@ -15,8 +15,7 @@ chmod 1777 "$K"
 
 # le VALUE BYTES: VALUE in little endian
 le() {
-	v=$1
-	n=$2
+	local v=$1 n=$2 b
 	while [ "$n" -gt 0 ]; do
 		b=$((v & 255))
 		printf "\\$((b >> 6))$(((b >> 3) & 7))$((b & 7))"
@@ -33,7 +32,7 @@ wr() {
 	if err=$(dd if="$2" of="$P/$1" bs="${3:-65536}" conv=notrunc 2>&1 >/dev/null); then
 		echo ok
 	else
-		echo "err $(echo "$err" | sed -n "s/^dd: error writing '[^']*': //p")"
+		echo "err $(echo "$err" | sed -n "s/^dd: .*': //p")"
 	fi
 }
 # ask FILE PAYLOAD: write a query and read the answer on the same open file
@@ -43,7 +42,7 @@ ask() {
 		dd bs=4096 count=1 <&3 2>/dev/null | hex
 		echo
 	else
-		echo "err $(echo "$err" | sed -n "s/^dd: error writing '[^']*': //p")"
+		echo "err $(echo "$err" | sed -n "s/^dd: .*': //p")"
 	fi
 	exec 3>&-
 }
@@ -63,7 +62,8 @@ ucfg() { le "$1" 4; le "$2" 1; le "${4:-0}" 3; le "${3:-0}" 8; }
 ncfg() { le "${3:-0}" 4; z 16; le "$1" 4; le "$2" 1; z 7; z 8; }
 # struct prov_secinfo: context, op [len]
 scfg() {
-	n=${3:-$(printf '%s' "$1" | wc -c)}
+	n=$3
+	[ -n "$n" ] || n=$(printf '%s' "$1" | wc -c)
 	le 0 4; le "$n" 4; le "$2" 1; z 7; z 8
 	printf '%s' "$1"
 	z $((256 - $(printf '%s' "$1" | wc -c)))
@@ -116,10 +116,10 @@ chmod 644 "$K/f1"
 fcfg -1 0 0 0 "$K/f1" >"$W/f-query"
 put "f-query-root $(ask file "$W/f-query")"
 (cd "$K" && fcfg -1 0 0 0 f1 >"$W/f-query-rel" && put "f-query-rel $(ask file "$W/f-query-rel")")
-fcfg 0 0 0 0 "" >"$W/f-query-fd"
+fcfg 4 0 0 0 "" >"$W/f-query-fd"
 exec 4<"$K/f1"
 exec 3<>"$P/file"
-dd if="$W/f-query-fd" bs=24 count=1 >&3 2>/dev/null <&4
+dd if="$W/f-query-fd" bs=24 count=1 >&3 2>/dev/null
 put "f-query-fd $(dd bs=48 count=1 <&3 2>/dev/null | hex)"
 exec 3>&- 4<&-
 fcfg -1 9 1 42 "$K/f1" >"$W/f-set"              # TRACKED|TAINT
@@ -151,7 +151,7 @@ ask() {
 		dd bs=4096 count=1 <&3 2>/dev/null | hex
 		echo
 	else
-		echo "err $(echo "$err" | sed -n "s/^dd: error writing '[^']*': //p")"
+		echo "err $(echo "$err" | sed -n "s/^dd: .*': //p")"
 	fi
 	exec 3>&-
 }
@@ -159,13 +159,12 @@ echo "user-p-query $(ask process /tmp/kcw/p-query)"
 echo "user-p-set $(ask process /tmp/kcw/p-set)"
 echo "user-f-query $(ask file /tmp/kcw/f-query)"
 echo "user-f-set $(ask file /tmp/kcw/f-set)"
-for f in uid gid ns secctx_filter ipv4_ingress ipv4_egress; do
-	if err=$(dd if=/tmp/kcw/t-$f of=$P/$f bs=65536 conv=notrunc 2>&1 >/dev/null); then
-		echo "user-$f ok"
-	else
-		echo "user-$f err $(echo "$err" | sed -n "s/^dd: error writing '[^']*': //p")"
-	fi
-done
+# the lists are 0644: a user cannot open them for writing
+if err=$(dd if=/tmp/kcw/t-uid of=$P/uid bs=65536 conv=notrunc 2>&1 >/dev/null); then
+	echo "user-open-uid ok"
+else
+	echo "user-open-uid err $(echo "$err" | sed -n "s/^dd: .*': //p")"
+fi
 echo "user-xattr-set $(prov-xattr set /tmp/kc/f1 "$(cat /tmp/kcw/x-opaque.hex)")"
 echo "user-xattr-get $(prov-xattr get /tmp/kc/f1)"
 echo "user-foreign-xattr $(prov-xattr set /tmp/kc/u1 00 security.other)"
@@ -198,6 +197,10 @@ chown user "$K/u1"
 put "x-foreign-root $(prov-xattr set "$K/u1" 00 security.other)"
 chmod 644 "$W"/*
 su user -c "sh /tmp/kc-user.sh" >>"$O" 2>>/out/kc-user.stderr
+# a list opened by root, written by a user: the capability check refuses
+for f in uid gid ns secctx_filter ipv4_ingress ipv4_egress; do
+	su user -c "if err=\$(dd if=/tmp/kcw/t-$f bs=65536 count=1 2>&1 >&5); then echo user-$f ok; else echo user-$f err \$(echo \"\$err\" | sed -n \"s/^dd: .*': //p\"); fi" 5>>"$P/$f" >>"$O" 2>>/out/kc-user.stderr
+done
 
 # --- target lists --------------------------------------------------------------
 lst() { put "list-$1-$2 $(hex <"$P/$1")"; }
@@ -248,14 +251,15 @@ while [ $i -le 256 ]; do ucfg $((i * 10)) 16 >>"$W/g-del"; i=$((i + 1)); done
 put "gid-empty $(wr gid "$W/g-del" 16)"
 put "gid-count-after $(wc -c <"$P/gid")"
 
-ncfg 4026531835 1 >"$W/n-add"
+# (not the namespace the VM runs in: an entry would track every task)
+ncfg 77 1 >"$W/n-add"
 ncfg 0 1 >"$W/n-zero"
-ncfg 4026531835 1 | head -c 39 >"$W/n-short"
+ncfg 77 1 | head -c 39 >"$W/n-short"
 put "ns-add $(wr ns "$W/n-add")"
 lst ns one
 put "ns-zero $(wr ns "$W/n-zero")"
 put "ns-short $(wr ns "$W/n-short")"
-put "ns-del $(ncfg 4026531835 16 >"$W/n-del"; wr ns "$W/n-del")"
+put "ns-del $(ncfg 77 16 >"$W/n-del"; wr ns "$W/n-del")"
 
 scfg "system_u:object_r:kc_t" 1 >"$W/s-add"
 scfg "system_u:object_r:kc_t" 1 5 >"$W/s-bad-len"
@@ -349,7 +353,12 @@ echo "untracked input" >"$K/untracked-in"
 echo "visible" >"$K/visible"
 echo "secret" >"$K/secret"
 echo "taint source" >"$K/taint-src"
+# created now: a propagating process creating a file would taint the
+# directory, and through path lookups everything that uses it
+: >"$K/taint-out"
+: >"$K/taint-down"
 chmod 644 "$K"/*
+chmod 666 "$K/taint-out"
 mkfifo "$K/go"
 
 # run_as_tracked OP FLAGS TAINT COMMAND: a subshell waits on a fifo until

@@ -207,11 +207,22 @@ static void prov_write_relation(u64 type, const union prov_identifier *snd,
 	prov_emit(&r);
 }
 
+static void prov_propagate_locked(const struct prov_src *src,
+				  struct prov_node *to)
+{
+	const u32 need = PROV_FLAG_TRACKED | PROV_FLAG_PROPAGATE;
+
+	WRITE_ONCE(to->rec.c.elt.flags, to->rec.c.elt.flags | need);
+	to->rec.c.elt.taint |= src->taint;
+}
+
 /*
  * New version of a node, linked to the previous one.  If the version
  * relation is filtered the version still changes but nothing is written.
+ * @labels: an edge whose propagation the new version takes, or NULL.
  */
-static void prov_version_locked(struct prov_node *n, u64 vtype)
+static void prov_version_locked(struct prov_node *n, u64 vtype,
+				const struct prov_src *labels)
 {
 	union prov_identifier old;
 	bool link = !prov_filter_relation(vtype);
@@ -222,6 +233,8 @@ static void prov_version_locked(struct prov_node *n, u64 vtype)
 	n->rec.c.elt.identifier.node.version++;
 	n->recorded_epoch = 0;
 	n->state &= ~PROV_NODE_OUTGOING;
+	if (labels)
+		prov_propagate_locked(labels, n);
 	if (link) {
 		prov_write_locked(n);
 		prov_write_relation(vtype, &old, &n->rec.c.elt.identifier,
@@ -281,15 +294,6 @@ static bool prov_relabels(u64 type, const struct prov_src *src,
 	       (to->rec.c.elt.taint | src->taint) != to->rec.c.elt.taint;
 }
 
-static void prov_propagate_locked(const struct prov_src *src,
-				  struct prov_node *to)
-{
-	const u32 need = PROV_FLAG_TRACKED | PROV_FLAG_PROPAGATE;
-
-	WRITE_ONCE(to->rec.c.elt.flags, to->rec.c.elt.flags | need);
-	to->rec.c.elt.taint |= src->taint;
-}
-
 void prov_source(struct prov_node *n, struct prov_src *src)
 {
 	unsigned long flags;
@@ -319,10 +323,11 @@ static void prov_sink_locked(u64 type, const struct prov_src *src,
 	to->prev_version = from->version;
 	to->prev_epoch = epoch;
 	relabel = prov_relabels(type, src, to);
-	if (prov_needs_version(type, to, relabel))
-		prov_version_locked(to, prov_version_type(to));
 	/* The version receiving the flow carries its labels. */
-	if (relabel)
+	if (prov_needs_version(type, to, relabel))
+		prov_version_locked(to, prov_version_type(to),
+				    relabel ? src : NULL);
+	else if (relabel)
 		prov_propagate_locked(src, to);
 	prov_write_locked(to);
 	prov_write_relation(type, &src->id, &to->rec.c.elt.identifier, edge);
