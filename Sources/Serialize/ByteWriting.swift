@@ -2,11 +2,17 @@ import Provenance
 
 /// Append helpers used to build JSON directly as bytes (no String building,
 /// no Codable, no Foundation on the hot path).
-extension Array where Element == UInt8 {
+extension ByteSink {
     /// Appends the UTF-8 bytes of a static string.
     @inline(__always)
     mutating func append(_ s: StaticString) {
         s.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends the bytes of `array`.
+    @inline(__always)
+    mutating func appendBytes(_ array: [UInt8]) {
+        array.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
     /// Appends `v` in decimal.
@@ -71,7 +77,7 @@ extension Array where Element == UInt8 {
     @inline(__always)
     mutating func appendReference(_ id: Identifier) {
         append("\"cf:")
-        id.appendBase64(to: &self)
+        appendBase64(id)
         append(UInt8(ascii: "\""))
     }
 
@@ -96,5 +102,45 @@ extension Array where Element == UInt8 {
                 appendHexByte(raw[i])
             }
         }
+    }
+}
+
+/// Standard base64 alphabet.
+private let base64Alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+extension ByteSink {
+    /// Appends the standard base64 (with `=` padding) of `raw`.
+    mutating func appendBase64(_ raw: UnsafeRawBufferPointer) {
+        let n = raw.count
+        guard n > 0 else { return }
+        base64Alphabet.withUTF8Buffer { table in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { tmp in
+                var i = 0
+                var k = 0
+                while i < n {
+                    let b0 = UInt32(raw[i])
+                    let b1 = i + 1 < n ? UInt32(raw[i + 1]) : 0
+                    let b2 = i + 2 < n ? UInt32(raw[i + 2]) : 0
+                    let v = b0 << 16 | b1 << 8 | b2
+                    tmp[k] = table[Int(v >> 18 & 63)]
+                    tmp[k + 1] = table[Int(v >> 12 & 63)]
+                    tmp[k + 2] = i + 1 < n ? table[Int(v >> 6 & 63)] : UInt8(ascii: "=")
+                    tmp[k + 3] = i + 2 < n ? table[Int(v & 63)] : UInt8(ascii: "=")
+                    k += 4
+                    i += 3
+                    if k == 64 {
+                        append(contentsOf: UnsafeBufferPointer(tmp))
+                        k = 0
+                    }
+                }
+                if k > 0 { append(contentsOf: UnsafeBufferPointer(rebasing: tmp[0..<k])) }
+            }
+        }
+    }
+
+    /// Appends the 44-character base64 form of `id`.
+    @inline(__always)
+    mutating func appendBase64(_ id: Identifier) {
+        withUnsafeBytes(of: id) { appendBase64($0) }
     }
 }

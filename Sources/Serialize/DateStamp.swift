@@ -10,14 +10,14 @@ struct DateStamp {
     private var cached: [UInt8] = []
 
     /// Appends the quoted date for `timeNs` (nanoseconds since the Unix epoch).
-    mutating func append(timeNs: UInt64, to out: inout [UInt8]) {
+    mutating func append<Out: ByteSink>(timeNs: UInt64, to out: inout Out) {
         let second = Int64(timeNs / 1_000_000_000)
         if second != cachedSecond {
             cached = Self.format(second: second)
             cachedSecond = second
         }
         out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: cached)
+        out.appendBytes(cached)
         out.append(UInt8(ascii: "\""))
     }
 

@@ -41,13 +41,13 @@ enum JSONEscaping {
     }
 }
 
-extension Array where Element == UInt8 {
+extension ByteSink {
     /// Appends `bytes` as the body of a JSON string (no surrounding quotes).
     mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
         let n = bytes.count
         var i = 0
         var runStart = 0
-        @inline(__always) func flushRun(_ end: Int, _ out: inout [UInt8]) {
+        @inline(__always) func flushRun(_ end: Int, _ out: inout Self) {
             if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
         }
         while i < n {
@@ -77,7 +77,7 @@ extension Array where Element == UInt8 {
                 continue
             }
             flushRun(i, &self)
-            append(contentsOf: JSONEscaping.replacement)
+            appendBytes(JSONEscaping.replacement)
             i += -len
             runStart = i
         }

@@ -19,8 +19,9 @@ public struct SPADEBatch: RecordBatch {
     /// Size above which the waiting lines are emitted before the next one.
     public var maxDocumentBytes: Int
 
-    private var chunk: [UInt8] = []
-    private var spill: [UInt8] = []
+    private var chunk = ByteBuffer(capacity: 64 * 1024)
+    private var spill = ByteBuffer(capacity: 4096)
+    private var out: [UInt8] = []
 
     /// Lines in the current (not yet emitted) chunk.
     public private(set) var lineCount = 0
@@ -33,7 +34,7 @@ public struct SPADEBatch: RecordBatch {
     public init(encoder: SPADEEncoder = SPADEEncoder(), maxDocumentBytes: Int = 64 * 1024) {
         self.encoder = encoder
         self.maxDocumentBytes = maxDocumentBytes
-        chunk.reserveCapacity(max(maxDocumentBytes, 0) + 4096)
+        out.reserveCapacity(max(maxDocumentBytes, 0) + 4096)
     }
 
     /// Whether no line is waiting.
@@ -46,6 +47,7 @@ public struct SPADEBatch: RecordBatch {
     /// - Returns: false if the record was skipped (relation without family).
     @discardableResult
     public mutating func add(_ record: Record, emit: ([UInt8]) throws -> Void) rethrows -> Bool {
+        chunk.makeUnique()
         let before = chunk.count
         guard encoder.appendLine(record, to: &chunk) else {
             skipped += 1
@@ -53,9 +55,10 @@ public struct SPADEBatch: RecordBatch {
         }
         if chunk.count > maxDocumentBytes && before > 0 {
             // Move the new line aside, emit the lines before it.
-            spill.removeAll(keepingCapacity: true)
-            spill.append(contentsOf: chunk[before...])
-            chunk.removeSubrange(before...)
+            spill.makeUnique()
+            spill.removeAll()
+            spill.append(contentsOf: UnsafeBufferPointer(rebasing: chunk.bytes[before...]))
+            chunk.truncate(to: before)
             try emitChunk(emit)
             swap(&chunk, &spill)
         }
@@ -75,7 +78,9 @@ public struct SPADEBatch: RecordBatch {
     private mutating func emitChunk(_ emit: ([UInt8]) throws -> Void) rethrows {
         documentsEmitted += 1
         lineCount = 0
-        defer { chunk.removeAll(keepingCapacity: true) }
-        try emit(chunk)
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: chunk.bytes)
+        chunk.removeAll()
+        try emit(out)
     }
 }

@@ -4,7 +4,7 @@ import Provenance
 extension SPADEEncoder {
     /// Kind-specific annotations after the vertex prefix, in the reference
     /// order (same value encodings as W3C).
-    mutating func appendAnnotations(_ record: Record, to out: inout [UInt8]) {
+    mutating func appendAnnotations(_ record: Record, to out: inout ByteBuffer) {
         let node = record.node
         switch record.payload {
         case let .task(t):
@@ -67,7 +67,7 @@ extension SPADEEncoder {
 
         case let .packetContent(c):
             out.append(",\"content\":\"")
-            c.bytes.withUnsafeBytes { Base64.append($0, to: &out) }
+            c.bytes.withUnsafeBytes { out.appendBase64($0) }
             out.append("\",\"length\":")
             out.appendDecimal(UInt64(c.bytes.count))
             out.append(c.truncated ? ",\"truncated\":\"true\"" : ",\"truncated\":\"false\"")
@@ -91,7 +91,7 @@ extension SPADEEncoder {
             // The reference re-emitted a stale line here (defect O3); the
             // disclosing task and the content come from this record, the
             // content as one escaped string.
-            out.append(",\"hasParent\":\""); d.parent.appendBase64(to: &out); out.append(UInt8(ascii: "\""))
+            out.append(",\"hasParent\":\""); out.appendBase64(d.parent); out.append(UInt8(ascii: "\""))
             if !d.content.isEmpty {
                 out.append(",\"content\":"); out.appendJSONString(d.content)
             }
@@ -105,28 +105,28 @@ extension SPADEEncoder {
     }
 
     @inline(__always)
-    func appendQuoted(_ key: StaticString, _ v: UInt64, to out: inout [UInt8]) {
+    func appendQuoted(_ key: StaticString, _ v: UInt64, to out: inout ByteBuffer) {
         out.append(key)
         out.appendDecimal(v)
         out.append(UInt8(ascii: "\""))
     }
 
     @inline(__always)
-    func appendQuoted(_ key: StaticString, _ v: Int64, to out: inout [UInt8]) {
+    func appendQuoted(_ key: StaticString, _ v: Int64, to out: inout ByteBuffer) {
         out.append(key)
         out.appendDecimal(v)
         out.append(UInt8(ascii: "\""))
     }
 
     @inline(__always)
-    func appendUidGid(_ node: NodeCommon, to out: inout [UInt8]) {
+    func appendUidGid(_ node: NodeCommon, to out: inout ByteBuffer) {
         out.append(",\"uid\":"); out.appendDecimal(UInt64(node.uid))
         out.append(",\"gid\":"); out.appendDecimal(UInt64(node.gid))
     }
 
     /// Address annotations: `type` ("AF_INET", "AF_INET6", "AF_UNIX", or the
     /// family number unquoted), then `host` and `service`, or `path`.
-    func appendAddress(_ bytes: [UInt8], to out: inout [UInt8]) {
+    func appendAddress(_ bytes: [UInt8], to out: inout ByteBuffer) {
         switch SocketAddress(bytes) {
         case .empty:
             break
@@ -146,7 +146,7 @@ extension SPADEEncoder {
     }
 
     private func appendInet(_ family: StaticString, _ host: [UInt8], _ port: UInt16,
-                            to out: inout [UInt8]) {
+                            to out: inout ByteBuffer) {
         out.append(",\"type\":\"")
         out.append(family)
         out.append("\",\"host\":")
@@ -157,7 +157,7 @@ extension SPADEEncoder {
     }
 
     /// Machine vertex: utsname fields, kernel and userspace versions.
-    func appendMachine(_ m: MachineInfo, to out: inout [UInt8]) {
+    func appendMachine(_ m: MachineInfo, to out: inout ByteBuffer) {
         appendString(",\"u_sysname\":", m.sysname, to: &out)
         appendString(",\"u_nodename\":", m.nodename, to: &out)
         appendString(",\"u_release\":", m.release, to: &out)
@@ -176,7 +176,7 @@ extension SPADEEncoder {
 
     /// `key` + quoted escaped value, omitted when the value is empty (reference rule).
     @inline(__always)
-    func appendString(_ key: StaticString, _ value: [UInt8], to out: inout [UInt8]) {
+    func appendString(_ key: StaticString, _ value: [UInt8], to out: inout ByteBuffer) {
         guard !value.isEmpty else { return }
         out.append(key)
         out.appendJSONString(value)

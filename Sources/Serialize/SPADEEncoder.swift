@@ -53,6 +53,16 @@ public struct SPADEEncoder {
     ///   has no family (no edge type to give it).
     @discardableResult
     public mutating func appendLine(_ record: Record, to out: inout [UInt8]) -> Bool {
+        var buffer = ByteBuffer(capacity: 1024)
+        let written = appendLine(record, to: &buffer)
+        out.append(contentsOf: buffer.bytes)
+        return written
+    }
+
+    /// Appends the line for `record`, `\n` included, to `out` (the batches' fast path).
+    /// - Returns: false, leaving `out` unchanged, for a relation without family.
+    @discardableResult
+    public mutating func appendLine(_ record: Record, to out: inout ByteBuffer) -> Bool {
         switch record.payload {
         case let .relation(info):
             guard let family = RelationType(rawValue: record.typeWord).family else { return false }
@@ -87,12 +97,12 @@ public struct SPADEEncoder {
     /// `{"type":..,"id":..,"annotations": {"object_id":..,"object_type":..,"boot_id":..,
     /// "cf:machine_id":..,"version":..,"cf:date":..[,"cf:name":..],"cf:taint":..,
     /// "cf:jiffies":..,"cf:epoch":..` (no closing braces).
-    mutating func appendVertexPrefix(_ record: Record, to out: inout [UInt8]) {
+    mutating func appendVertexPrefix(_ record: Record, to out: inout ByteBuffer) {
         let id = record.identifier
         out.append("{\"type\":\"")
         out.append(Self.vertexType(record))
         out.append("\",\"id\":\"")
-        id.appendBase64(to: &out)
+        out.appendBase64(id)
         out.append("\",\"annotations\": {\"object_id\":\"")
         out.appendDecimal(id.id)
         out.append("\",\"object_type\":\"")
@@ -116,7 +126,7 @@ public struct SPADEEncoder {
 
     /// `,"cf:name":"..."` if the node's name_id resolves in the name cache
     /// (every vertex kind, as the reference).
-    func appendName(_ record: Record, to out: inout [UInt8]) {
+    func appendName(_ record: Record, to out: inout ByteBuffer) {
         let nameID = record.node.nameID
         guard nameID.type != 0, let cache = nameCache, let name = cache.name(for: nameID),
               !name.isEmpty
@@ -126,7 +136,7 @@ public struct SPADEEncoder {
     }
 
     /// `,"secctx":"..."`: the resolved context, or the secid in hex.
-    func appendSecctx(_ secid: UInt32, to out: inout [UInt8]) {
+    func appendSecctx(_ secid: UInt32, to out: inout ByteBuffer) {
         out.append(",\"secctx\":")
         if let resolver = securityContexts, let ctx = resolver.securityContext(for: secid), !ctx.isEmpty {
             out.appendJSONString(ctx)
@@ -155,16 +165,16 @@ public struct SPADEEncoder {
     /// relation_type, boot_id, cf:machine_id, cf:date, epoch, jiffies,
     /// allowed, [offset], flags, task_id, from_type, to_type.
     mutating func appendEdge(_ record: Record, _ info: RelationInfo, _ family: RelationFamily,
-                             to out: inout [UInt8]) {
+                             to out: inout ByteBuffer) {
         let id = record.identifier
         out.append("{\"type\":\"")
         out.append(Self.edgeType(family))
         out.append("\",\"from\":\"")
-        info.receiver.appendBase64(to: &out)
+        out.appendBase64(info.receiver)
         out.append("\",\"to\":\"")
-        info.sender.appendBase64(to: &out)
+        out.appendBase64(info.sender)
         out.append("\",\"annotations\": {\"id\":\"")
-        id.appendBase64(to: &out)
+        out.appendBase64(id)
         out.append("\",\"relation_id\":\"")
         out.appendDecimal(id.id)
         out.append("\",\"relation_type\":\"")
@@ -201,10 +211,10 @@ public struct SPADEEncoder {
     /// Packet vertex (no common prefix): object_type, cf:date, packet_id,
     /// seq, sender, receiver, jiffies, ih_len. The network-order identifier
     /// fields are converted to host order.
-    mutating func appendPacket(_ record: Record, _ info: PacketInfo, to out: inout [UInt8]) {
+    mutating func appendPacket(_ record: Record, _ info: PacketInfo, to out: inout ByteBuffer) {
         let p = record.identifier.packet
         out.append("{\"type\":\"Entity\",\"id\":\"")
-        record.identifier.appendBase64(to: &out)
+        out.appendBase64(record.identifier)
         out.append("\",\"annotations\": {\"object_type\":\"packet\",\"cf:date\":")
         date.append(timeNs: record.header.timeNs, to: &out)
         out.append(",\"packet_id\":")

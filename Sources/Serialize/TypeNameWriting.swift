@@ -1,12 +1,12 @@
 import Provenance
 
-extension Array where Element == UInt8 {
+extension ByteSink {
     /// Appends the node type name of `word` without quotes ("unknown" if the
     /// word is not in the kernel's table).
     @inline(__always)
     mutating func appendNodeTypeName(_ word: UInt64) {
         if let name = NodeType(rawValue: word).nameBytes {
-            append(contentsOf: name)
+            appendBytes(name)
         } else {
             append("unknown")
         }
@@ -17,7 +17,7 @@ extension Array where Element == UInt8 {
     @inline(__always)
     mutating func appendRelationTypeName(_ word: UInt64) {
         if let name = RelationType(rawValue: word).nameBytes {
-            append(contentsOf: name)
+            appendBytes(name)
         } else {
             append("unknown")
         }

@@ -25,7 +25,7 @@ public struct W3CBatch {
     /// Size at which the current document is emitted.
     public var maxDocumentBytes: Int
 
-    private var sections: [[UInt8]]
+    private var sections: [ByteBuffer]
     private var ids: Set<Identifier> = []
     private var document: [UInt8] = []
     private var pendingBytes = 0
@@ -45,8 +45,7 @@ public struct W3CBatch {
     public init(encoder: W3CEncoder = W3CEncoder(), maxDocumentBytes: Int = 64 * 1024) {
         self.encoder = encoder
         self.maxDocumentBytes = maxDocumentBytes
-        sections = Array(repeating: [], count: W3CSection.allCases.count)
-        for i in sections.indices { sections[i].reserveCapacity(4096) }
+        sections = (0..<W3CSection.allCases.count).map { _ in ByteBuffer(capacity: 4096) }
         document.reserveCapacity(maxDocumentBytes + 4096)
         ids.reserveCapacity(1024)
     }
@@ -70,6 +69,7 @@ public struct W3CBatch {
         }
         ids.insert(id)
         let index = section.rawValue
+        sections[index].makeUnique()
         let before = sections[index].count
         if before > 0 { sections[index].append(UInt8(ascii: ",")) }
         encoder.appendElement(record, to: &sections[index])
@@ -88,11 +88,11 @@ public struct W3CBatch {
         document.append(Self.prefix)
         for section in W3CSection.allCases where !sections[section.rawValue].isEmpty {
             document.append(section.opener)
-            document.append(contentsOf: sections[section.rawValue])
+            document.append(contentsOf: sections[section.rawValue].bytes)
             document.append(UInt8(ascii: "}"))
         }
         document.append(UInt8(ascii: "}"))
-        for i in sections.indices { sections[i].removeAll(keepingCapacity: true) }
+        for i in sections.indices { sections[i].removeAll() }
         ids.removeAll(keepingCapacity: true)
         pendingBytes = 0
         elementCount = 0

@@ -20,7 +20,7 @@ extension W3CEncoder {
     /// socket name (leading NUL) is written as `@name`, the convention of
     /// ss(8); the reference wrote an empty path. An address too short for its
     /// family gets `cf:address_family` only.
-    func appendAddress(_ bytes: [UInt8], to out: inout [UInt8]) {
+    func appendAddress(_ bytes: [UInt8], to out: inout ByteBuffer) {
         switch SocketAddress(bytes) {
         case .empty:
             out.append(",\"prov:label\":\"[address] \"")
@@ -49,7 +49,7 @@ extension W3CEncoder {
     }
 
     private func appendInet(_ family: StaticString, _ labelPrefix: StaticString, _ host: [UInt8],
-                            _ port: UInt16, to out: inout [UInt8]) {
+                            _ port: UInt16, to out: inout ByteBuffer) {
         out.append(",\"cf:address_family\":\"")
         out.append(family)
         out.append("\",\"cf:host\":")

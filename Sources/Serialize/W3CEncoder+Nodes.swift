@@ -4,7 +4,7 @@ import Provenance
 extension W3CEncoder {
     /// Kind-specific attributes after the node prefix, in the reference order,
     /// ending with `prov:label` where the reference has one.
-    mutating func appendNodeAttributes(_ record: Record, to out: inout [UInt8]) {
+    mutating func appendNodeAttributes(_ record: Record, to out: inout ByteBuffer) {
         let node = record.node
         switch record.payload {
         case let .task(t):
@@ -86,7 +86,7 @@ extension W3CEncoder {
 
         case let .packetContent(c):
             out.append(",\"cf:content\":\"")
-            c.bytes.withUnsafeBytes { Base64.append($0, to: &out) }
+            c.bytes.withUnsafeBytes { out.appendBase64($0) }
             out.append("\",\"cf:length\":")
             out.appendDecimal(UInt64(c.bytes.count))
             out.append(c.truncated ? ",\"cf:truncated\":\"true\"" : ",\"cf:truncated\":\"false\"")
@@ -134,7 +134,7 @@ extension W3CEncoder {
     }
 
     /// Node type name without quotes ("unknown" if not in the table).
-    func appendNodeTypeBody(_ word: UInt64, to out: inout [UInt8]) {
+    func appendNodeTypeBody(_ word: UInt64, to out: inout ByteBuffer) {
         if let name = NodeType(rawValue: word).nameBytes {
             out.append(contentsOf: name)
         } else {
@@ -143,27 +143,27 @@ extension W3CEncoder {
     }
 
     @inline(__always)
-    func appendU64(_ key: StaticString, _ v: UInt64, to out: inout [UInt8]) {
+    func appendU64(_ key: StaticString, _ v: UInt64, to out: inout ByteBuffer) {
         out.append(key)
         out.appendDecimal(v)
         out.append(UInt8(ascii: "\""))
     }
 
     @inline(__always)
-    func appendI64(_ key: StaticString, _ v: Int64, to out: inout [UInt8]) {
+    func appendI64(_ key: StaticString, _ v: Int64, to out: inout ByteBuffer) {
         out.append(key)
         out.appendDecimal(v)
         out.append(UInt8(ascii: "\""))
     }
 
     @inline(__always)
-    func appendUidGid(_ node: NodeCommon, to out: inout [UInt8]) {
+    func appendUidGid(_ node: NodeCommon, to out: inout ByteBuffer) {
         out.append(",\"cf:uid\":"); out.appendDecimal(UInt64(node.uid))
         out.append(",\"cf:gid\":"); out.appendDecimal(UInt64(node.gid))
     }
 
     /// Machine agent: utsname fields, kernel and userspace versions (no label).
-    func appendMachine(_ m: MachineInfo, to out: inout [UInt8]) {
+    func appendMachine(_ m: MachineInfo, to out: inout ByteBuffer) {
         appendString(",\"cf:u_sysname\":", m.sysname, to: &out)
         appendString(",\"cf:u_nodename\":", m.nodename, to: &out)
         appendString(",\"cf:u_release\":", m.release, to: &out)
@@ -182,7 +182,7 @@ extension W3CEncoder {
 
     /// `key` + quoted escaped value, omitted when the value is empty (reference rule).
     @inline(__always)
-    func appendString(_ key: StaticString, _ value: [UInt8], to out: inout [UInt8]) {
+    func appendString(_ key: StaticString, _ value: [UInt8], to out: inout ByteBuffer) {
         guard !value.isEmpty else { return }
         out.append(key)
         out.appendJSONString(value)

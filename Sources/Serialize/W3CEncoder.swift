@@ -46,6 +46,13 @@ public struct W3CEncoder {
     ///
     /// The caller chooses the section with `W3CSection.of(record)`.
     public mutating func appendElement(_ record: Record, to out: inout [UInt8]) {
+        var buffer = ByteBuffer(capacity: 1024)
+        appendElement(record, to: &buffer)
+        out.append(contentsOf: buffer.bytes)
+    }
+
+    /// Appends `"cf:<id>":{<attributes>}` for `record` to `out` (the batches' fast path).
+    public mutating func appendElement(_ record: Record, to out: inout ByteBuffer) {
         out.appendReference(record.identifier)
         out.append(UInt8(ascii: ":"))
         switch record.payload {
@@ -64,7 +71,7 @@ public struct W3CEncoder {
 
     /// `{"cf:id":..,"prov:type":..,"cf:boot_id":..,"cf:machine_id":..,"cf:version":..,
     /// "cf:date":..,"cf:taint":..,"cf:jiffies":..,"cf:epoch":..` (no closing brace).
-    mutating func appendNodePrefix(_ record: Record, to out: inout [UInt8]) {
+    mutating func appendNodePrefix(_ record: Record, to out: inout ByteBuffer) {
         let id = record.identifier
         out.append("{\"cf:id\":\"")
         out.appendDecimal(id.id)
@@ -87,7 +94,7 @@ public struct W3CEncoder {
     }
 
     /// Quoted node type name, "unknown" if the type word is not in the table.
-    func appendNodeTypeName(_ word: UInt64, to out: inout [UInt8]) {
+    func appendNodeTypeName(_ word: UInt64, to out: inout ByteBuffer) {
         out.append(UInt8(ascii: "\""))
         if let name = NodeType(rawValue: word).nameBytes {
             out.append(contentsOf: name)
@@ -98,7 +105,7 @@ public struct W3CEncoder {
     }
 
     /// Relation type name, unquoted, "unknown" if not in the table.
-    func appendRelationTypeName(_ word: UInt64, to out: inout [UInt8]) {
+    func appendRelationTypeName(_ word: UInt64, to out: inout ByteBuffer) {
         if let name = RelationType(rawValue: word).nameBytes {
             out.append(contentsOf: name)
         } else {
@@ -107,7 +114,7 @@ public struct W3CEncoder {
     }
 
     /// `,"cf:name":"..."` if the node's name_id resolves in the name cache.
-    func appendName(_ record: Record, to out: inout [UInt8]) {
+    func appendName(_ record: Record, to out: inout ByteBuffer) {
         let nameID = record.node.nameID
         guard nameID.type != 0, let cache = nameCache, let name = cache.name(for: nameID),
               !name.isEmpty
@@ -117,7 +124,7 @@ public struct W3CEncoder {
     }
 
     /// `,"cf:secctx":"..."`: the resolved context, or the secid in hex.
-    func appendSecctx(_ secid: UInt32, to out: inout [UInt8]) {
+    func appendSecctx(_ secid: UInt32, to out: inout ByteBuffer) {
         out.append(",\"cf:secctx\":")
         if let resolver = securityContexts, let ctx = resolver.securityContext(for: secid), !ctx.isEmpty {
             out.appendJSONString(ctx)
@@ -133,7 +140,7 @@ public struct W3CEncoder {
     /// Relation element: cf:id, prov:type, cf:boot_id, cf:machine_id, cf:date,
     /// cf:jiffies, cf:epoch, prov:label, cf:allowed, sender and receiver roles,
     /// cf:offset (only if set and > 0), cf:flags, cf:task_id.
-    mutating func appendRelation(_ record: Record, _ info: RelationInfo, to out: inout [UInt8]) {
+    mutating func appendRelation(_ record: Record, _ info: RelationInfo, to out: inout ByteBuffer) {
         let id = record.identifier
         let section = W3CSection.of(record) ?? .used
         out.append("{\"cf:id\":\"")
@@ -176,7 +183,7 @@ public struct W3CEncoder {
     /// id), cf:seq, cf:sender, cf:receiver, prov:type, cf:taint, cf:jiffies,
     /// cf:len, prov:label `[packet] <sender>-><receiver> (<id>)`. The
     /// network-order identifier fields are converted to host order.
-    mutating func appendPacket(_ record: Record, _ info: PacketInfo, to out: inout [UInt8]) {
+    mutating func appendPacket(_ record: Record, _ info: PacketInfo, to out: inout ByteBuffer) {
         let p = record.identifier.packet
         out.append("{\"cf:id\":")
         out.appendDecimal(UInt64(p.id))

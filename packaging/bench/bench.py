@@ -22,7 +22,7 @@ the log writer never to fall so far behind that chunks are dropped: the
 figures are those of the whole pipeline (readers, encoders and the log
 writer thread, all counted in the CPU time), not of a drop.
 
-Usage: bench.py --camflow BIN [--records N] [--work DIR] [--formats w3c,spade_json] [--queue-size SIZE]
+Usage: bench.py --camflow BIN [--records N] [--work DIR] [--formats w3c,spade_json] [--queue-size SIZE] [--perf FILE]
 """
 import argparse
 import os
@@ -79,7 +79,7 @@ def run_baseline(relay, out):
     return wall, cpu, out.stat().st_size
 
 
-def run_recorder(camflow, work, relay, securityfs, fmt, relay_bytes, records, queue_size, timeout=600):
+def run_recorder(camflow, work, relay, securityfs, fmt, relay_bytes, records, queue_size, perf=None, timeout=600):
     """One recorder run; SIGTERM as soon as every relay byte has been read
     (the recorder then writes out what it holds and exits). Returns wall and
     CPU seconds from start to exit, and the log size."""
@@ -94,6 +94,10 @@ def run_recorder(camflow, work, relay, securityfs, fmt, relay_bytes, records, qu
         process = subprocess.Popen([camflow, "record", "--config", str(ini), "--securityfs-root", str(securityfs),
                                     "--relay-root", str(relay)], stdout=subprocess.DEVNULL, stderr=stderr)
     start = time.monotonic()
+    profiler = None
+    if perf:
+        profiler = subprocess.Popen(["perf", "record", "-F", "4000", "-g", "-o", f"{perf}.{fmt}",
+                                     "-p", str(process.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     status = None
     try:
         while True:
@@ -113,6 +117,8 @@ def run_recorder(camflow, work, relay, securityfs, fmt, relay_bytes, records, qu
         if status is None:
             process.kill()
             os.wait4(process.pid, 0)
+        if profiler:
+            profiler.wait(timeout=60)
     process.returncode = os.waitstatus_to_exitcode(status)
     stderr = stderr_path.read_text(errors="replace")
     read = [int(n) for n in re.findall(r"records read (\d+)", stderr)]
@@ -131,6 +137,7 @@ def main(argv):
     parser.add_argument("--formats", default="w3c,spade_json")
     parser.add_argument("--queue-size", default="2G",
                         help="[general] queue_size of the recorder (empty: its default); see docs/performance.md")
+    parser.add_argument("--perf", help="profile each recorder run with perf record into PERF.<format>")
     args = parser.parse_args(argv[1:])
     camflow = str(Path(args.camflow).resolve())
     if not os.access(camflow, os.X_OK):
@@ -152,7 +159,7 @@ def main(argv):
     for fmt in [f for f in args.formats.split(",") if f]:
         try:
             wall, cpu, size = run_recorder(camflow, work, relay, securityfs, fmt, relay_bytes, records,
-                                           args.queue_size)
+                                           args.queue_size, args.perf)
             results.append((f"camflow record, {fmt} -> log", wall, cpu, size))
         except RuntimeError as error:
             print(f"bench: {error}", file=sys.stderr)

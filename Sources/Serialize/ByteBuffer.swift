@@ -1,0 +1,118 @@
+import Glibc
+
+/// Something the JSON writers append bytes to: `[UInt8]` (tests, one-off
+/// encoding) or `ByteBuffer` (the batches' hot path).
+protocol ByteSink {
+    /// Appends one byte.
+    mutating func append(_ byte: UInt8)
+    /// Appends `bytes`.
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: ByteSink where Element == UInt8 {}
+
+/// A growable byte buffer for building JSON: appends are a capacity check
+/// and a copy into memory the buffer owns, without the generic machinery of
+/// `Array.append(contentsOf:)` (which dominated the encoders' profile).
+///
+/// Storage is shared between copies until one of them calls
+/// `makeUnique()`; the batches call it before each record, so a copied
+/// batch never writes into its original's bytes.
+public struct ByteBuffer: ByteSink {
+    final class Storage {
+        let base: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(capacity: capacity)
+        }
+        deinit { base.deallocate() }
+    }
+
+    private var storage: Storage
+    /// Cached `storage.base` and `storage.capacity` (no class access per write).
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written.
+    public private(set) var count = 0
+
+    /// Creates an empty buffer able to hold `capacity` bytes before growing.
+    public init(capacity: Int = 4096) {
+        storage = Storage(capacity: max(capacity, 64))
+        base = storage.base
+        self.capacity = storage.capacity
+    }
+
+    /// Whether nothing was written.
+    public var isEmpty: Bool { count == 0 }
+
+    /// The bytes written (valid until the next mutation).
+    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// The bytes written, as an array.
+    public var array: [UInt8] { Array(bytes) }
+
+    /// Forgets the bytes, keeping the memory.
+    public mutating func removeAll() { count = 0 }
+
+    /// Drops the bytes after the first `newCount`.
+    mutating func truncate(to newCount: Int) {
+        precondition(newCount >= 0 && newCount <= count)
+        count = newCount
+    }
+
+    /// Gives this copy its own storage if another copy shares it.
+    public mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { reallocate(capacity) }
+    }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if count &+ extra > capacity { grow(count + extra) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity
+        while newCapacity < needed { newCapacity *= 2 }
+        reallocate(newCapacity)
+    }
+
+    private mutating func reallocate(_ newCapacity: Int) {
+        let bigger = Storage(capacity: newCapacity)
+        bigger.base.update(from: base, count: count)
+        storage = bigger
+        base = bigger.base
+        capacity = bigger.capacity
+    }
+
+    /// Appends one byte.
+    @inline(__always)
+    public mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(count + 1) }
+        base[count] = byte
+        count &+= 1
+    }
+
+    /// Appends `bytes`.
+    @inline(__always)
+    public mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        let n = bytes.count
+        guard n > 0, let source = bytes.baseAddress else { return }
+        reserve(n)
+        (base + count).update(from: source, count: n)
+        count &+= n
+    }
+
+    /// Appends the bytes of another buffer.
+    @inline(__always)
+    public mutating func append(_ other: ByteBuffer) {
+        append(contentsOf: other.bytes)
+    }
+
+    /// Appends the bytes of `array`.
+    @inline(__always)
+    public mutating func append(contentsOf array: [UInt8]) {
+        array.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+}
