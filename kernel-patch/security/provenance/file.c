@@ -84,9 +84,12 @@ static int prov_file_open(struct file *file)
 	n = prov_inode_get(file_inode(file));
 	if (!n)
 		return 0;
-	/* A tracked process tracks what it opens. */
+	/*
+	 * A tracked process tracks what it opens, except the programs it
+	 * runs: a tracked program makes every process running it tracked.
+	 */
 	if ((prov_is_tracked(ctx.proc) || prov_is_tracked(ctx.task)) &&
-	    !prov_is_opaque(n))
+	    !prov_is_opaque(n) && !(file->f_flags & __FMODE_EXEC))
 		prov_set_flags(n, PROV_FLAG_TRACKED, 0);
 	prov_name_path(n, &file->f_path, false);
 	prov_uses(RL_OPEN, n, ctx.task, ctx.proc, &edge);
