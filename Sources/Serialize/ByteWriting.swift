@@ -112,29 +112,35 @@ extension ByteSink {
     /// Appends the standard base64 (with `=` padding) of `raw`.
     mutating func appendBase64(_ raw: UnsafeRawBufferPointer) {
         let n = raw.count
-        guard n > 0 else { return }
-        base64Alphabet.withUTF8Buffer { table in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { tmp in
-                var i = 0
-                var k = 0
-                while i < n {
-                    let b0 = UInt32(raw[i])
-                    let b1 = i + 1 < n ? UInt32(raw[i + 1]) : 0
-                    let b2 = i + 2 < n ? UInt32(raw[i + 2]) : 0
-                    let v = b0 << 16 | b1 << 8 | b2
-                    tmp[k] = table[Int(v >> 18 & 63)]
-                    tmp[k + 1] = table[Int(v >> 12 & 63)]
-                    tmp[k + 2] = i + 1 < n ? table[Int(v >> 6 & 63)] : UInt8(ascii: "=")
-                    tmp[k + 3] = i + 2 < n ? table[Int(v & 63)] : UInt8(ascii: "=")
-                    k += 4
-                    i += 3
-                    if k == 64 {
-                        append(contentsOf: UnsafeBufferPointer(tmp))
-                        k = 0
-                    }
+        guard n > 0, let source = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let table = base64Alphabet.utf8Start
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { tmp in
+            guard let out = tmp.baseAddress else { return }
+            var i = 0
+            var k = 0
+            while i + 3 <= n {
+                let v = UInt32(source[i]) << 16 | UInt32(source[i + 1]) << 8 | UInt32(source[i + 2])
+                out[k] = table[Int(v >> 18)]
+                out[k + 1] = table[Int(v >> 12 & 63)]
+                out[k + 2] = table[Int(v >> 6 & 63)]
+                out[k + 3] = table[Int(v & 63)]
+                k += 4
+                i += 3
+                if k == 64 {
+                    append(contentsOf: UnsafeBufferPointer(start: out, count: 64))
+                    k = 0
                 }
-                if k > 0 { append(contentsOf: UnsafeBufferPointer(rebasing: tmp[0..<k])) }
             }
+            if i < n {
+                let b1 = i + 1 < n ? UInt32(source[i + 1]) : 0
+                let v = UInt32(source[i]) << 16 | b1 << 8
+                out[k] = table[Int(v >> 18)]
+                out[k + 1] = table[Int(v >> 12 & 63)]
+                out[k + 2] = i + 1 < n ? table[Int(v >> 6 & 63)] : UInt8(ascii: "=")
+                out[k + 3] = UInt8(ascii: "=")
+                k += 4
+            }
+            if k > 0 { append(contentsOf: UnsafeBufferPointer(start: out, count: k)) }
         }
     }
 

@@ -26,7 +26,7 @@ public struct W3CBatch {
     public var maxDocumentBytes: Int
 
     private var sections: [ByteBuffer]
-    private var ids: Set<Identifier> = []
+    private var ids = IdentifierSet()
     private var document: [UInt8] = []
     private var pendingBytes = 0
 
@@ -47,7 +47,6 @@ public struct W3CBatch {
         self.maxDocumentBytes = maxDocumentBytes
         sections = (0..<W3CSection.allCases.count).map { _ in ByteBuffer(capacity: 4096) }
         document.reserveCapacity(maxDocumentBytes + 4096)
-        ids.reserveCapacity(1024)
     }
 
     /// Whether no element is waiting.
@@ -64,10 +63,10 @@ public struct W3CBatch {
             return false
         }
         let id = record.identifier
-        if ids.contains(id) {
+        if !ids.insert(id) {
             try flush(emit: emit)
+            _ = ids.insert(id)
         }
-        ids.insert(id)
         let index = section.rawValue
         sections[index].makeUnique()
         let before = sections[index].count
@@ -93,7 +92,7 @@ public struct W3CBatch {
         }
         document.append(UInt8(ascii: "}"))
         for i in sections.indices { sections[i].removeAll() }
-        ids.removeAll(keepingCapacity: true)
+        ids.removeAll()
         pendingBytes = 0
         elementCount = 0
         documentsEmitted += 1
