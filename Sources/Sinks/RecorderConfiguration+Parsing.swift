@@ -92,7 +92,12 @@ extension RecorderConfiguration {
                 }
                 spoolBytes = n
             case ("mqtt", "address"):
-                guard !v.isEmpty, !v.contains(" ") else { throw bad("not a broker address (host:port, tcp://host:port or ssl://host:port)") }
+                let schemes = ["tcp", "ssl", "mqtt", "mqtts", "ws", "wss"]
+                var scheme: String?
+                if let colon = v.firstIndex(of: ":"), v[colon...].hasPrefix("://") { scheme = String(v[..<colon]) }
+                guard !v.isEmpty, !v.contains(" "), scheme.map(schemes.contains) ?? true,
+                      !(v.split(separator: "/").last ?? "").isEmpty
+                else { throw bad("not a broker address (host:port, tcp://host:port or ssl://host:port)") }
                 mqtt.address = v
             case ("mqtt", "username"): mqtt.username = v
             case ("mqtt", "password"): mqtt.password = v

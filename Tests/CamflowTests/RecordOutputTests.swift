@@ -147,6 +147,51 @@ final class RecordOutputTests: XCTestCase {
         XCTAssertEqual(stat(stderr, "dropped by the output"), 0, stderr)
     }
 
+    func testNullOutputDiscardsAndCounts() throws {
+        let s = try Scratch()
+        s.file("relay/provenance0", samples.flatMap(RecordEncoder.encode))
+        let (process, err) = try run.start(s, config: config(s, "[general]\noutput=null\nformat=spade_json\n"))
+        usleep(1_500_000)
+        let stderr = stop(process, err)
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+        XCTAssertEqual(stat(stderr, "records read"), samples.count, stderr)
+        XCTAssertEqual(stat(stderr, "dropped by the output"), 0, stderr)
+        XCTAssertFalse(stderr.contains("error"), stderr)
+    }
+
+    func testRotationWhileRecordingLosesAndDuplicatesNothing() throws {
+        let s = try Scratch()
+        let file = try XCTUnwrap(samples.first { $0.kind != .relation })
+        let records = (0..<2000).map { i -> Record in
+            var r = file
+            r.element.identifier = Identifier(node: file.typeWord, id: UInt64(500_000 + i), bootID: 3, machineID: 7, version: 1)
+            return r
+        }
+        let relay = s.file("relay/provenance0")
+        let (process, err) = try run.start(s)
+        let log = s.path + "/audit.log"
+        for round in 0..<4 {
+            try run.append(relay, records[(round * 500)..<(round * 500 + 500)].flatMap(RecordEncoder.encode))
+            usleep(300_000)
+            if round < 3 {
+                try FileManager.default.moveItem(atPath: log, toPath: log + ".\(round)")
+                kill(process.processIdentifier, SIGHUP)
+            }
+        }
+        let stderr = stop(process, err)
+        XCTAssertEqual(process.terminationStatus, 0, stderr)
+        var ids: [String] = []
+        for name in ["audit.log.0", "audit.log.1", "audit.log.2", "audit.log"] {
+            let lines = s.read(name)
+            XCTAssertFalse(lines.isEmpty, "\(name) is empty")
+            XCTAssertEqual(lines.last, 10, "\(name) ends inside a line")
+            ids += try run.elementIDs(lines)
+        }
+        XCTAssertEqual(ids.count, records.count, "lost or duplicated records")
+        XCTAssertEqual(Set(ids), Set(records.map { "cf:" + $0.identifier.base64 }))
+        XCTAssertEqual(stderr.components(separatedBy: "log \(log) reopened").count - 1, 3, stderr)
+    }
+
     func testABIVersionMismatchAndMissingFile() throws {
         let s = try Scratch()
         let sec = s.securityFS()

@@ -193,6 +193,8 @@ final class RecorderConfigurationTests: XCTestCase {
              "/etc/camflowd.ini:7: [general] stats_interval=soon: not a number of seconds from 0 (only at exit) to 86400"),
             (good + "[general]\nqueue_size=12Q\n",
              "/etc/camflowd.ini:7: [general] queue_size=12Q: not a size from 1M to 16G (bytes, or with a K, M or G suffix)"),
+            (mqtt + "address=ftp://h:1\n",
+             "/etc/camflowd.ini:6: [mqtt] address=ftp://h:1: not a broker address (host:port, tcp://host:port or ssl://host:port)"),
             (mqtt + "keepalive=1\n", "/etc/camflowd.ini:6: [mqtt] keepalive=1: not a number of seconds from 5 to 3600"),
             (mqtt + "client_id=\(String(repeating: "x", count: 24))\n",
              "/etc/camflowd.ini:6: [mqtt] client_id=\(String(repeating: "x", count: 24)): not a client id of 1 to 23 bytes"),
