@@ -1,9 +1,14 @@
 /// Text and Graphviz renderings of a `LineageView`.
 public enum LineageRendering {
+    /// Levels indented; deeper levels keep the indentation and say their level.
+    public static let indentLimit = 40
+
     /// Writes the lineage as an indented tree, one object per line, through
     /// `write` (one call per line, no newline). Each object is expanded
     /// once; later occurrences say `(shown above)`. `maxDepth` limits the
-    /// levels below the roots.
+    /// levels below the roots. Past `indentLimit` levels the indentation
+    /// stops growing and each line says its level, so that a long chain
+    /// prints in linear size.
     public static func tree(_ view: LineageView, heading: String, maxDepth: Int? = nil,
                             write: (String) -> Void)
     {
@@ -25,8 +30,9 @@ public enum LineageRendering {
                 stack[top].next += 1
                 let last = stack[top].next == stack[top].children.count
                 let prefix = stack[top].prefix
-                let line = prefix + (last ? "└── " : "├── ") + relations.joined(separator: ", ") + " " + arrow + " "
-                    + view.label(child)
+                let level = stack.count
+                let line = prefix + (last ? "└── " : "├── ") + (level > indentLimit ? "[level \(level)] " : "")
+                    + relations.joined(separator: ", ") + " " + arrow + " " + view.label(child)
                 if expanded[child] {
                     write(line + " (shown above)")
                     continue
@@ -38,7 +44,8 @@ public enum LineageRendering {
                     continue
                 }
                 write(line)
-                stack.append(Frame(children: grandchildren, next: 0, prefix: prefix + (last ? "    " : "│   ")))
+                let indent = level < indentLimit ? prefix + (last ? "    " : "│   ") : prefix
+                stack.append(Frame(children: grandchildren, next: 0, prefix: indent))
             }
         }
     }

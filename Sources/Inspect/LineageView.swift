@@ -74,7 +74,7 @@ public struct LineageView: Sendable {
         var machines = Set<UInt32>()
         for o in objects.indices {
             objects[o].versions.sort { graph.identifiers[Int($0)].version < graph.identifiers[Int($1)].version }
-            describe(&objects[o], graph: graph)
+            Self.describe(&objects[o], graph: graph)
             if objects[o].key.packet == nil { machines.insert(objects[o].key.machine) }
         }
         spansMachines = machines.count > 1
@@ -124,7 +124,7 @@ public struct LineageView: Sendable {
     }
 
     /// Names, pid and command line of an object from its versions.
-    private func describe(_ object: inout LineageObject, graph: ProvGraph) {
+    private static func describe(_ object: inout LineageObject, graph: ProvGraph) {
         var names: [String] = []
         var arguments: [(UInt64, String)] = []
         for v in object.versions {
