@@ -54,6 +54,23 @@ final class ConfigureCommandTests: XCTestCase {
         XCTAssertTrue(both.stderr.contains("--apply and --check cannot be used together"), both.stderr)
     }
 
+    /// `camconfd` applies unless asked to check.
+    func testCamconfdCheckDoesNotApply() throws {
+        let s = try Scratch()
+        let tree = CtlTree(s)
+        let camconfd = s.path + "/camconfd"
+        try FileManager.default.createSymbolicLink(atPath: camconfd, withDestinationPath: CLI.binary)
+        let ini = s.text("camflow.ini", "[provenance]\nenabled=true\n")
+        let r = try CLI.run(["--check", "--file", ini], executable: camconfd)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "\(ini): no problems\n")
+        let applied = try CLI.run(["--file", ini, "--securityfs-root", tree.root,
+                                   "--machine-id-file", s.path + "/mid", "--boot-id-file", s.path + "/bid"],
+                                  executable: camconfd)
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        XCTAssertEqual(tree.bytes("enable"), Array("1\n".utf8))
+    }
+
     func testApplyWithABadLineAppliesNothing() throws {
         let s = try Scratch()
         let tree = CtlTree(s)
