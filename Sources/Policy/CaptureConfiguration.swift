@@ -2,10 +2,15 @@ import Provenance
 
 /// Where a setting came from: `file:line: [section] key=value`.
 public struct IniOrigin: Equatable, Sendable, CustomStringConvertible {
+    /// The ini file.
     public var path: String
+    /// 1-based line number.
     public var line: Int
+    /// Section as written (U+2212 kept).
     public var section: String
+    /// Key name.
     public var key: String
+    /// Value as written.
     public var value: String
 
     /// Creates a value from its fields.
@@ -22,7 +27,9 @@ public struct IniOrigin: Equatable, Sendable, CustomStringConvertible {
 
 /// A list item with the ini line it came from (nil when built in code).
 public struct Located<Value: Equatable & Sendable>: Equatable, Sendable {
+    /// The item.
     public var value: Value
+    /// Its ini line.
     public var origin: IniOrigin?
 
     /// Creates a value from its fields.
@@ -104,8 +111,11 @@ public struct Compression: Equatable, Sendable {
 /// `track` / `propagate` / `opaque` lists of `[file]`, `[user]`, `[group]`,
 /// `[cgroup]`, `[secctx]`.
 public struct TargetLists<Value: Equatable & Sendable>: Equatable, Sendable {
+    /// `track=` entries.
     public var track: [Located<Value>] = []
+    /// `propagate=` entries.
     public var propagate: [Located<Value>] = []
+    /// `opaque=` entries.
     public var opaque: [Located<Value>] = []
     /// Creates a value from its fields.
     public init() {}
@@ -113,8 +123,11 @@ public struct TargetLists<Value: Equatable & Sendable>: Equatable, Sendable {
 
 /// `track` / `propagate` / `record` lists of the IPv4 sections.
 public struct IPv4Lists: Equatable, Sendable {
+    /// `track=` entries.
     public var track: [Located<IPv4Filter>] = []
+    /// `propagate=` entries.
     public var propagate: [Located<IPv4Filter>] = []
+    /// `record=` entries (packet content recorded).
     public var record: [Located<IPv4Filter>] = []
     /// Creates a value from its fields.
     public init() {}

@@ -32,26 +32,39 @@ public struct TargetEntry<Key: Equatable & Sendable>: Equatable, Sendable {
 /// Render it with `text` (the `-s` format), `json` (one JSON object) or
 /// `ini` (the `-c` format, re-importable by `camflow configure`).
 public struct CaptureState: Equatable, Sendable {
+    /// The machine id of this boot.
     public var machineID: UInt32
+    /// The boot id of this boot.
     public var bootID: UInt32
     /// The 32 bytes of `policy_hash`.
     public var policyHash: [UInt8]
+    /// `enable`: capture on.
     public var enabled: Bool
+    /// `all`: whole-system capture.
     public var all: Bool
     /// Whether anything was sent to the relay yet (`written`).
     public var written: Bool
+    /// `should_version`: versioning.
     public var shouldVersion: Bool
+    /// `compress_node`.
     public var compressNode: Bool
+    /// `compress_edge`.
     public var compressEdge: Bool
+    /// `duplicate`.
     public var duplicate: Bool
     /// The bitmap of each filter, in `FilterTarget.all` order.
     public var filters: [FilterTarget: UInt64]
+    /// `ipv4_ingress` entries.
     public var ipv4Ingress: [TargetEntry<IPv4Filter>]
+    /// `ipv4_egress` entries.
     public var ipv4Egress: [TargetEntry<IPv4Filter>]
+    /// `secctx_filter` entries.
     public var secctx: [TargetEntry<String>]
     /// Cgroup namespace inode numbers (`ns`).
     public var cgroups: [TargetEntry<UInt32>]
+    /// `uid` entries.
     public var users: [TargetEntry<UInt32>]
+    /// `gid` entries.
     public var groups: [TargetEntry<UInt32>]
     /// Records lost by the kernel.
     public var dropped: UInt64
