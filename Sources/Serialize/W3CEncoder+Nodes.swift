@@ -135,11 +135,7 @@ extension W3CEncoder {
 
     /// Node type name without quotes ("unknown" if not in the table).
     func appendNodeTypeBody(_ word: UInt64, to out: inout ByteBuffer) {
-        if let name = NodeType(rawValue: word).nameBytes {
-            out.append(contentsOf: name)
-        } else {
-            out.append("unknown")
-        }
+        out.appendNodeTypeName(word)
     }
 
     @inline(__always)

@@ -96,21 +96,13 @@ public struct W3CEncoder {
     /// Quoted node type name, "unknown" if the type word is not in the table.
     func appendNodeTypeName(_ word: UInt64, to out: inout ByteBuffer) {
         out.append(UInt8(ascii: "\""))
-        if let name = NodeType(rawValue: word).nameBytes {
-            out.append(contentsOf: name)
-        } else {
-            out.append("unknown")
-        }
+        out.appendNodeTypeName(word)
         out.append(UInt8(ascii: "\""))
     }
 
     /// Relation type name, unquoted, "unknown" if not in the table.
     func appendRelationTypeName(_ word: UInt64, to out: inout ByteBuffer) {
-        if let name = RelationType(rawValue: word).nameBytes {
-            out.append(contentsOf: name)
-        } else {
-            out.append("unknown")
-        }
+        out.appendRelationTypeName(word)
     }
 
     /// `,"cf:name":"..."` if the node's name_id resolves in the name cache.
