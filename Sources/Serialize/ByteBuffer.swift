@@ -1,4 +1,5 @@
 import Glibc
+import Provenance
 
 /// Something the JSON writers append bytes to: `[UInt8]` (tests, one-off
 /// encoding) or `ByteBuffer` (the batches' hot path).
@@ -7,6 +8,8 @@ protocol ByteSink {
     mutating func append(_ byte: UInt8)
     /// Appends `bytes`.
     mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>)
+    /// Appends the 44-character base64 form of `id`.
+    mutating func appendBase64(_ id: Identifier)
 }
 
 extension Array: ByteSink where Element == UInt8 {}
@@ -102,6 +105,25 @@ public struct ByteBuffer: ByteSink {
         reserve(n)
         (base + count).update(from: source, count: n)
         count &+= n
+    }
+
+    /// Reserves `maximum` bytes, lets `body` write up to that many at the
+    /// given address and keeps the number of bytes it returns.
+    @inline(__always)
+    mutating func appendInPlace(maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        reserve(maximum)
+        let written = body(base + count)
+        precondition(written >= 0 && written <= maximum)
+        count &+= written
+    }
+
+    /// Appends the 44-character base64 form of `id` (the hot path of every
+    /// reference and vertex id).
+    @inline(__always)
+    mutating func appendBase64(_ id: Identifier) {
+        appendInPlace(maximum: 44) { out in
+            withUnsafeBytes(of: id) { raw in Base64Table.encode32(raw, to: out) }
+        }
     }
 
     /// Appends the bytes of another buffer.

@@ -58,3 +58,29 @@ final class TypeNameTableTests: XCTestCase {
         }
     }
 }
+
+final class Base64WritingTests: XCTestCase {
+    /// Both base64 writers (the buffer's table-driven one for identifiers, the
+    /// generic one) agree with the model's encoder on arbitrary identifiers.
+    func testIdentifierBase64MatchesTheModel() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            guard let id = Identifier(bytes: bytes) else { return XCTFail("32 bytes refused") }
+            var buffer = ByteBuffer(capacity: 8)
+            buffer.appendBase64(id)
+            var array: [UInt8] = []
+            array.appendBase64(id)
+            XCTAssertEqual(String(decoding: buffer.array, as: UTF8.self), id.base64)
+            XCTAssertEqual(String(decoding: array, as: UTF8.self), id.base64)
+        }
+        for n in 0..<7 {
+            var out: [UInt8] = []
+            let input = [UInt8](repeating: 0xFB, count: n)
+            input.withUnsafeBytes { out.appendBase64($0) }
+            var expected: [UInt8] = []
+            input.withUnsafeBytes { Base64.append($0, to: &expected) }
+            XCTAssertEqual(out, expected, "\(n) bytes")
+        }
+    }
+}
