@@ -6,24 +6,24 @@ camflow -p > $out/hash-before
 
 # 1. a tracked program (a copy of busybox) with propagation: its flows and
 #    its children's flows are recorded, the same work by others is not.
-cp /bin/busybox /opt/tracked
+mkdir -p /opt/t && cp /bin/busybox /opt/t/busybox
 echo "tracked input" > /tmp/t-in
 echo "untracked input" > /tmp/u-in
-camflow --track-file /opt/tracked propagate
-/opt/tracked sh -c 'cat /tmp/t-in > /tmp/t-out; /bin/echo child > /tmp/t-child'
+camflow --track-file /opt/t/busybox propagate
+/opt/t/busybox sh -c 'cat /tmp/t-in > /tmp/t-out; /bin/echo child > /tmp/t-child'
 cat /tmp/u-in > /tmp/u-out
 
 # 2. propagation through a pipe and through a file: the tracked program
 #    writes into a pipe read by an untracked sed, and into a file read later
 #    by an untracked cat; both then write files that must be recorded.
-/opt/tracked echo "via pipe" | sed 's/pipe/PIPE/' > /tmp/p-out
-/opt/tracked sh -c 'echo "via file" > /tmp/f-mid'
+/opt/t/busybox echo "via pipe" | sed 's/pipe/PIPE/' > /tmp/p-out
+/opt/t/busybox sh -c 'echo "via file" > /tmp/f-mid'
 cat /tmp/f-mid > /tmp/f-out
 
 # 3. an opaque file never appears, even when a tracked process reads it.
 echo "secret" > /tmp/secret
 camflow --opaque-file /tmp/secret true
-/opt/tracked cat /tmp/secret > /tmp/s-out
+/opt/t/busybox cat /tmp/secret > /tmp/s-out
 
 # 4. a taint label on a file reaches a file written downstream.
 echo "tainted" > /tmp/taint-in
