@@ -406,6 +406,16 @@ def test_taint_of_a_process_reaches_the_files_it_writes(kc, graph):
         assert any(t & TAINT == TAINT for t in taints), f"{name}: cf:taint {taints}"
 
 
+def test_propagate_node_filter_stops_tracking_and_taint(kc, graph):
+    assert kc["pf-add"] == "ok" and kc["pf-del"] == "ok"
+    # tracked because the tracked writer opened it, but nothing propagated
+    pf_out = state(kc["pf-out-state"])
+    assert (pf_out["flags"], pf_out["taint"]) == (1, 0)
+    versions = graph.named("/tmp/kc/pf-out")
+    assert versions, "the tracked process's write is missing"
+    assert all(int(graph.nodes[v].get("cf:taint", "0"), 16) == 0 for v in versions)
+
+
 def test_tracked_user_is_recorded_and_root_is_not(kc, graph):
     assert kc["user-target"] == "ok" and kc["user-target-del"] == "ok"
     assert graph.named("/tmp/kc/user-in") and graph.named("/tmp/kc/user-out")

@@ -385,6 +385,15 @@ fcfg -1 0 0 0 "$K/taint-out" >"$W/f-taint-out"
 put "taint-out-state $(ask file "$W/f-taint-out")"
 fcfg -1 0 0 0 "$K/taint-down" >"$W/f-taint-down"
 put "taint-down-state $(ask file "$W/f-taint-down")"
+# a propagate filter on files: the same tainted flow leaves the file clean
+: >"$K/pf-out"
+{ le 256 8; le 256 8; le 1 1; z 7; } >"$W/pf-add"
+{ le 256 8; le 256 8; le 0 1; z 7; } >"$W/pf-del"
+put "pf-add $(wr propagate_node_filter "$W/pf-add")"
+run_changed 13 5 10752 'cat /tmp/kc/taint-src >/tmp/kc/pf-out'
+put "pf-del $(wr propagate_node_filter "$W/pf-del")"
+fcfg -1 0 0 0 "$K/pf-out" >"$W/f-pf-out"
+put "pf-out-state $(ask file "$W/f-pf-out")"
 # a tracked user's processes are recorded, root's are not
 echo "user input" >"$K/user-in"
 echo "root input" >"$K/root-in"

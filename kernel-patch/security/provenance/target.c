@@ -504,10 +504,15 @@ void prov_targets_apply_cred(struct prov_node *proc, const struct cred *cred)
 
 	if (!proc || !cred)
 		return;
-	user.uid = from_kuid_munged(&init_user_ns, cred->euid);
-	group.gid = from_kgid_munged(&init_user_ns, cred->egid);
-	op = prov_target_lookup(&prov_target_uid, &user);
-	op |= prov_target_lookup(&prov_target_gid, &group);
+	op = 0;
+	if (rcu_access_pointer(prov_target_uid.array)) {
+		user.uid = from_kuid_munged(&init_user_ns, cred->euid);
+		op |= prov_target_lookup(&prov_target_uid, &user);
+	}
+	if (rcu_access_pointer(prov_target_gid.array)) {
+		group.gid = from_kgid_munged(&init_user_ns, cred->egid);
+		op |= prov_target_lookup(&prov_target_gid, &group);
+	}
 	if (rcu_access_pointer(prov_target_secctx.array)) {
 		security_cred_getsecid(cred, &secid);
 		op |= prov_target_lookup_secid(secid);
