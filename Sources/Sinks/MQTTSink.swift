@@ -1,17 +1,42 @@
 import CPaho
 import Glibc
 import Provenance
-import Synchronization
 
-/// Connection state shared with Paho's callback threads.
-final class MQTTConnectionState: Sendable {
+/// Connection and acknowledgement state shared with Paho's callback threads.
+final class MQTTConnectionState: @unchecked Sendable {
     struct Fields {
         var connected = false
         var connecting = false
         var everConnected = false
         var lastError = "not connected yet"
+        /// The last publication Paho reported on: its token and whether it succeeded.
+        var outcome: (token: Int32, succeeded: Bool, code: Int32)?
     }
-    let fields = Mutex(Fields())
+    private let monitor = Monitor()
+    private var fields = Fields()
+
+    /// Changes the fields and wakes a waiting `write`.
+    @discardableResult
+    func update<T>(_ body: (inout Fields) -> T) -> T {
+        monitor.locked {
+            let result = body(&fields)
+            monitor.broadcast()
+            return result
+        }
+    }
+
+    /// Waits up to `milliseconds` for `condition`; returns the fields then.
+    func wait(milliseconds: Int64, until condition: (Fields) -> Bool) -> Fields {
+        monitor.locked {
+            let deadline = monotonicMs() + milliseconds
+            while !condition(fields) {
+                let left = deadline - monotonicMs()
+                if left <= 0 { break }
+                monitor.wait(milliseconds: left)
+            }
+            return fields
+        }
+    }
 }
 
 /// Publishes each chunk as base64(zlib(chunk)) to `⟨topic prefix⟩⟨machine
@@ -51,7 +76,7 @@ public final class MQTTSink: Sink {
     static let maxBackoffMs: Int64 = 5000
     /// How long `write` waits for an acknowledgement before letting the
     /// pipeline check for shutdown.
-    static let ackWaitMs: UInt = 1000
+    static let ackWaitMs: Int64 = 1000
 
     /// Creates the client and starts the first connection attempt.
     /// - Parameter machineID: the kernel's machine id (topic suffix and default client id).
@@ -76,7 +101,7 @@ public final class MQTTSink: Sink {
             guard let context else { return }
             let state = Unmanaged<MQTTConnectionState>.fromOpaque(context).takeUnretainedValue()
             let why = cause.map { String(cString: $0) } ?? "connection lost"
-            state.fields.withLock {
+            state.update {
                 $0.connected = false
                 $0.lastError = why.isEmpty ? "connection lost" : why
             }
@@ -119,7 +144,7 @@ public final class MQTTSink: Sink {
         options.context = Unmanaged.passUnretained(state).toOpaque()
         options.onSuccess = { context, _ in
             guard let context else { return }
-            Unmanaged<MQTTConnectionState>.fromOpaque(context).takeUnretainedValue().fields.withLock {
+            Unmanaged<MQTTConnectionState>.fromOpaque(context).takeUnretainedValue().update {
                 $0.connected = true
                 $0.connecting = false
                 $0.everConnected = true
@@ -141,14 +166,14 @@ public final class MQTTSink: Sink {
                     }
                 }
             }
-            Unmanaged<MQTTConnectionState>.fromOpaque(context).takeUnretainedValue().fields.withLock {
+            Unmanaged<MQTTConnectionState>.fromOpaque(context).takeUnretainedValue().update {
                 $0.connected = false
                 $0.connecting = false
                 $0.lastError = why
             }
         }
         // connecting before the call: the callbacks may run before it returns
-        state.fields.withLock { $0.connecting = true }
+        state.update { $0.connecting = true }
         var ssl = camflow_mqtt_ssl_options()
         let rc: Int32
         if settings.usesTLS {
@@ -165,7 +190,7 @@ public final class MQTTSink: Sink {
             rc = MQTTAsync_connect(client, &options)
         }
         if rc != MQTTASYNC_SUCCESS {
-            state.fields.withLock {
+            state.update {
                 $0.connecting = false
                 $0.lastError = String(cString: MQTTAsync_strerror(rc))
             }
@@ -173,12 +198,12 @@ public final class MQTTSink: Sink {
     }
 
     /// Whether the client is connected to the broker now.
-    public var isConnected: Bool { state.fields.withLock { $0.connected } }
+    public var isConnected: Bool { state.update { $0.connected } }
 
     /// Starts a new connection attempt when the back-off allows; throws `.retry`.
     private func notConnected() throws -> Never {
         let now = monotonicMs()
-        let (connecting, lastError) = state.fields.withLock { ($0.connecting, $0.lastError) }
+        let (connecting, lastError) = state.update { ($0.connecting, $0.lastError) }
         if !connecting && now >= nextAttempt {
             connect()
             nextAttempt = now + backoffMs
@@ -196,6 +221,21 @@ public final class MQTTSink: Sink {
         if progress == 0 {
             var payload = MQTTPayload.encode(chunk)
             var response = camflow_mqtt_response_options()
+            response.context = Unmanaged.passUnretained(state).toOpaque()
+            response.onSuccess = { context, data in
+                guard let context, let data else { return }
+                let token = data.pointee.token
+                Unmanaged<MQTTConnectionState>.fromOpaque(context).takeUnretainedValue().update {
+                    $0.outcome = (token, true, 0)
+                }
+            }
+            response.onFailure = { context, data in
+                guard let context, let data else { return }
+                let (token, code) = (data.pointee.token, data.pointee.code)
+                Unmanaged<MQTTConnectionState>.fromOpaque(context).takeUnretainedValue().update {
+                    $0.outcome = (token, false, code)
+                }
+            }
             let rc = payload.withUnsafeMutableBytes { bytes -> Int32 in
                 var message = camflow_mqtt_message()
                 message.payload = bytes.baseAddress
@@ -205,15 +245,23 @@ public final class MQTTSink: Sink {
                 return MQTTAsync_sendMessage(client, topic, &message, &response)
             }
             if rc != MQTTASYNC_SUCCESS {
-                if rc == MQTTASYNC_DISCONNECTED { state.fields.withLock { $0.connected = false } }
+                if rc == MQTTASYNC_DISCONNECTED { state.update { $0.connected = false } }
                 throw SinkError(.retry, "cannot publish to \(address): \(String(cString: MQTTAsync_strerror(rc)))")
             }
             pendingToken = response.token
             progress = 1
         }
-        let rc = MQTTAsync_waitForCompletion(client, pendingToken, Self.ackWaitMs)
-        if rc != MQTTASYNC_SUCCESS {
-            throw SinkError(.retry, "no acknowledgement from \(address) yet: \(String(cString: MQTTAsync_strerror(rc)))")
+        let token = pendingToken
+        let fields = state.wait(milliseconds: Self.ackWaitMs) { $0.outcome?.token == token || !$0.connected }
+        if let outcome = fields.outcome, outcome.token == token {
+            guard outcome.succeeded else {
+                // Paho gave the message up: publish it again
+                progress = 0
+                throw SinkError(.retry, "publication to \(address) failed: \(String(cString: MQTTAsync_strerror(outcome.code)))")
+            }
+        } else if MQTTAsync_isComplete(client, token) != MQTTASYNC_TRUE {
+            // still in Paho's session: it sends it again after a reconnection
+            throw SinkError(.retry, "no acknowledgement from \(address) yet")
         }
         progress = chunk.count + 1
         publishKeepaliveIfDue()

@@ -205,6 +205,13 @@ public final class OutputPipeline: @unchecked Sendable {
             case .done: return
             case .reopen: reopen()
             case let .item(item):
+                // A slow output at shutdown: past the deadline the spool keeps
+                // the rest (without a spool, delivery goes on: nothing is lost).
+                let late = monitor.locked { stopping && monotonicMs() >= stopDeadline }
+                if late && spool != nil {
+                    giveUp([item])
+                    return
+                }
                 let left = deliver(item)
                 if !left.isEmpty {
                     giveUp(left)
@@ -306,7 +313,7 @@ public final class OutputPipeline: @unchecked Sendable {
                 do {
                     try spool.prepend(rest.map { ($0.bytes, $0.records) })
                     stats.chunksSpooled += UInt64(rest.count)
-                    report("\(sink.name) still not taking data: \(spool.pendingChunks) chunks kept in the spool \(spool.directory) for the next start", true)
+                    report("\(sink.name) did not take everything within the shutdown wait: \(spool.pendingChunks) chunks kept in the spool \(spool.directory) for the next start", true)
                     rest = []
                 } catch {
                     report("\(error)", true)

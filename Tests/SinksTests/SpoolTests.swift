@@ -98,6 +98,33 @@ final class SpoolTests: XCTestCase {
         XCTAssertEqual(after.recordsWritten, 22)
     }
 
+    func testSlowOutputAtShutdownLeavesTheRestInTheSpool() throws {
+        let dir = try TempDir()
+        final class SlowSink: Sink, @unchecked Sendable {
+            let name = "slow"
+            var written = 0
+            func write(_ chunk: UnsafeRawBufferPointer, progress: inout Int) throws {
+                usleep(50_000)
+                written += 1
+                progress = chunk.count
+            }
+            func flush() throws {}
+            func reopen() throws {}
+            func close() {}
+        }
+        let slow = SlowSink()
+        let pipeline = try XCTUnwrap(OutputPipeline(sink: slow, linesFraming: false, queueBytes: 1 << 20,
+                                                    spool: try Spool(directory: dir.path, maxBytes: 1 << 20),
+                                                    report: Messages().reporter))
+        for i in 0..<100 { pipeline.submit([UInt8(i)], records: 1) }
+        let stats = pipeline.finish(waitMs: 300)
+        XCTAssertLessThan(stats.recordsWritten, 50)
+        XCTAssertEqual(Int(stats.recordsWritten) + stats.spoolChunks, 100, "written + spooled must be everything")
+        XCTAssertEqual(stats.recordsDropped, 0)
+        let next = try Spool(directory: dir.path, maxBytes: 1 << 20)
+        XCTAssertEqual(next.next()?.bytes, [UInt8(stats.recordsWritten)], "the spool continues where delivery stopped")
+    }
+
     func testWithoutSpoolAFullQueueDropsAndCounts() throws {
         let gate = GateSink(open: false)
         let messages = Messages()
