@@ -42,24 +42,24 @@ public struct LineageError: Error, Sendable, CustomStringConvertible {
 /// The identity shared by every version of one kernel object: type, id,
 /// boot and machine. A packet is its own object.
 public struct ObjectKey: Hashable, Sendable {
-    public let type: UInt64
-    public let id: UInt64
-    public let boot: UInt32
-    public let machine: UInt32
-    let packet: Identifier?
+    /// The identifier with the version set to 0 (a packet's own identifier).
+    public let canonical: Identifier
 
     public init(_ identifier: Identifier) {
-        type = identifier.type
         if !identifier.isRelation && identifier.type == GraphTypes.packet {
-            id = 0; boot = 0; machine = 0
-            packet = identifier
+            canonical = identifier
         } else {
-            id = identifier.id
-            boot = identifier.bootID
-            machine = identifier.machineID
-            packet = nil
+            canonical = Identifier(node: identifier.type, id: identifier.id, bootID: identifier.bootID,
+                                   machineID: identifier.machineID, version: 0)
         }
     }
+
+    public var type: UInt64 { canonical.type }
+    public var id: UInt64 { canonical.id }
+    public var boot: UInt32 { canonical.bootID }
+    public var machine: UInt32 { canonical.machineID }
+    /// Whether the object is a packet (no id, boot, machine or version).
+    public var isPacket: Bool { !canonical.isRelation && canonical.type == GraphTypes.packet }
 }
 
 /// The nodes reached by a lineage query on a graph.

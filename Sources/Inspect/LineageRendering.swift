@@ -15,43 +15,86 @@ public enum LineageRendering {
         let arrow = view.direction == .ancestors ? "←" : "→"
         write(heading)
         var expanded = [Bool](repeating: false, count: view.objects.count)
-        struct Frame { var children: [(object: Int, relations: [String])]; var next: Int; var prefix: String }
+        struct Frame { var entries: [Entry]; var next: Int; var prefix: String }
         for root in view.roots {
             write(view.label(root))
             expanded[root] = true
-            var stack = [Frame(children: visibleChildren(view, root), next: 0, prefix: "")]
+            var stack = [Frame(entries: entries(view, root), next: 0, prefix: "")]
             while !stack.isEmpty {
                 let top = stack.count - 1
-                guard stack[top].next < stack[top].children.count else {
+                guard stack[top].next < stack[top].entries.count else {
                     stack.removeLast()
                     continue
                 }
-                let (child, relations) = stack[top].children[stack[top].next]
+                let entry = stack[top].entries[stack[top].next]
                 stack[top].next += 1
-                let last = stack[top].next == stack[top].children.count
+                let last = stack[top].next == stack[top].entries.count
                 let prefix = stack[top].prefix
                 let level = stack.count
-                let line = prefix + (last ? "└── " : "├── ") + (level > indentLimit ? "[level \(level)] " : "")
-                    + relations.joined(separator: ", ") + " " + arrow + " " + view.label(child)
+                let start = prefix + (last ? "└── " : "├── ") + (level > indentLimit ? "[level \(level)] " : "")
+                    + entry.relations.joined(separator: ", ") + " " + arrow + " "
+                if entry.objects.count > 1 {
+                    for o in entry.objects { expanded[o] = true }
+                    write(start + groupLabel(view, entry.objects))
+                    continue
+                }
+                let child = entry.objects[0]
+                let line = start + view.label(child)
                 if expanded[child] {
                     write(line + " (shown above)")
                     continue
                 }
                 expanded[child] = true
-                let grandchildren = visibleChildren(view, child)
+                let grandchildren = entries(view, child)
                 if let maxDepth, stack.count >= maxDepth, !grandchildren.isEmpty {
-                    write(line + " (… \(grandchildren.count) more below the depth limit)")
+                    let hidden = grandchildren.reduce(0) { $0 + $1.objects.count }
+                    write(line + " (… \(hidden) more below the depth limit)")
                     continue
                 }
                 write(line)
                 let indent = level < indentLimit ? prefix + (last ? "    " : "│   ") : prefix
-                stack.append(Frame(children: grandchildren, next: 0, prefix: indent))
+                stack.append(Frame(entries: grandchildren, next: 0, prefix: indent))
             }
         }
     }
 
-    private static func visibleChildren(_ view: LineageView, _ o: Int) -> [(object: Int, relations: [String])] {
-        view.children(of: o).filter { !view.isFolded($0.object) }
+    /// One line of the tree: a child, or several unnamed childless objects
+    /// of one type reached through the same relations.
+    private struct Entry {
+        var objects: [Int]
+        var relations: [String]
+    }
+
+    /// The children of `o` in tree order, without folded objects (arguments,
+    /// environment), with unnamed leaves of the same type and relations
+    /// grouped into one entry.
+    private static func entries(_ view: LineageView, _ o: Int) -> [Entry] {
+        var result: [Entry] = []
+        var groupOf: [String: Int] = [:]
+        for (child, relations) in view.children(of: o) where !view.isFolded(child) {
+            let object = view.objects[child]
+            let leaf = object.names.isEmpty && object.processID == 0 && !object.isTarget
+                && !view.children(of: child).contains { !view.isFolded($0.object) }
+            guard leaf else {
+                result.append(Entry(objects: [child], relations: relations))
+                continue
+            }
+            let key = object.typeName + "|" + relations.joined(separator: ",")
+            if let g = groupOf[key] {
+                result[g].objects.append(child)
+            } else {
+                groupOf[key] = result.count
+                result.append(Entry(objects: [child], relations: relations))
+            }
+        }
+        return result
+    }
+
+    /// `35 directory objects (id 80, 85, 93, 112, 130, …)`.
+    private static func groupLabel(_ view: LineageView, _ objects: [Int]) -> String {
+        let ids = objects.prefix(5).map { String(view.objects[$0].key.id) }.joined(separator: ", ")
+        let type = view.objects[objects[0]].typeName
+        return "\(objects.count) \(type) objects without name (id \(ids)\(objects.count > 5 ? ", …" : ""))"
     }
 
     /// The lineage as a Graphviz `digraph`: one node per object (activities
@@ -65,7 +108,7 @@ public enum LineageRendering {
         var byMachine: [UInt32?: [Int]] = [:]
         for o in view.objects.indices where !view.isFolded(o) {
             let object = view.objects[o]
-            byMachine[view.spansMachines && object.key.packet == nil ? object.key.machine : nil, default: []].append(o)
+            byMachine[view.spansMachines && !object.key.isPacket ? object.key.machine : nil, default: []].append(o)
         }
         func node(_ o: Int, indent: String) -> String {
             let object = view.objects[o]

@@ -6,8 +6,6 @@ public struct LineageObject: Sendable {
     public let key: ObjectKey
     /// Type name (`file`, `process_memory`, ...).
     public let typeName: String
-    /// The node versions of this object in the result, lowest version first.
-    public internal(set) var versions: [Int32]
     /// Path names and other names (`cf:name`, path nodes naming it, argument value, host).
     public internal(set) var names: [String] = []
     /// pid (task) or tgid (process memory), 0 when unknown.
@@ -41,28 +39,36 @@ public struct LineageView: Sendable {
     public private(set) var roots: [Int] = []
     /// Whether the objects come from more than one machine.
     public private(set) var spansMachines = false
+    /// Node versions grouped by object (`versionStart[o]..<versionStart[o+1]`), lowest version first.
+    private var versionNodes: [Int32] = []
+    private var versionStart: [Int] = []
+
+    /// The node versions of object `o` in the result, lowest version first.
+    public func versions(of o: Int) -> ArraySlice<Int32> { versionNodes[versionStart[o]..<versionStart[o + 1]] }
 
     /// Groups `lineage` (computed on `graph`) by object.
     public init(graph: ProvGraph, lineage: Lineage) {
         direction = lineage.direction
         var objectOf: [ObjectKey: Int] = [:]
-        var objectOfNode: [Int32: Int] = [:]
+        var objectOfNode = [Int32](repeating: -1, count: graph.nodeCount)
+        var counts: [Int] = []
         func add(_ node: Int32, target: Bool) {
             let id = graph.identifiers[Int(node)]
             let key = ObjectKey(id)
             let o: Int
             if let existing = objectOf[key] {
                 o = existing
-                objects[o].versions.append(node)
                 let r = objects[o].versionRange
                 objects[o].versionRange = min(r.lowerBound, id.version)...max(r.upperBound, id.version)
+                counts[o] += 1
             } else {
                 o = objects.count
                 objectOf[key] = o
-                objects.append(LineageObject(key: key, typeName: IdentifierText.typeName(id), versions: [node],
+                objects.append(LineageObject(key: key, typeName: IdentifierText.typeName(id),
                                              versionRange: id.version...id.version))
+                counts.append(1)
             }
-            objectOfNode[node] = o
+            objectOfNode[Int(node)] = Int32(o)
             if target && !objects[o].isTarget {
                 objects[o].isTarget = true
                 roots.append(o)
@@ -70,12 +76,25 @@ public struct LineageView: Sendable {
         }
         for t in lineage.targets { add(t, target: true) }
         for n in lineage.reached { add(n, target: false) }
+        objectOf = [:]
 
+        // versions grouped by object (counting sort), each group by version
+        versionStart = [Int](repeating: 0, count: objects.count + 1)
+        for o in objects.indices { versionStart[o + 1] = versionStart[o] + counts[o] }
+        var fill = versionStart
+        versionNodes = [Int32](repeating: 0, count: versionStart[objects.count])
+        for node in lineage.targets + lineage.reached {
+            let o = Int(objectOfNode[Int(node)])
+            versionNodes[fill[o]] = node
+            fill[o] += 1
+        }
         var machines = Set<UInt32>()
         for o in objects.indices {
-            objects[o].versions.sort { graph.identifiers[Int($0)].version < graph.identifiers[Int($1)].version }
-            Self.describe(&objects[o], graph: graph)
-            if objects[o].key.packet == nil { machines.insert(objects[o].key.machine) }
+            versionNodes[versionStart[o]..<versionStart[o + 1]].sort {
+                graph.identifiers[Int($0)].version < graph.identifiers[Int($1)].version
+            }
+            Self.describe(&objects[o], versions: versionNodes[versionStart[o]..<versionStart[o + 1]], graph: graph)
+            if !objects[o].key.isPacket { machines.insert(objects[o].key.machine) }
         }
         spansMachines = machines.count > 1
 
@@ -83,11 +102,13 @@ public struct LineageView: Sendable {
         var linkIndex: [Int: Int] = [:]  // sender * count + receiver -> link
         let folded: Set<UInt64> = [GraphTypes.argv, GraphTypes.envp]
         let count = objects.count
-        for (node, o) in objectOfNode {
+        for node in versionNodes {
+            let o = Int(objectOfNode[Int(node)])
             let edges = direction == .ancestors ? graph.incoming(node) : graph.outgoing(node)
             for e in edges where graph.relationType(of: e) != GraphTypes.named {
                 let other = direction == .ancestors ? graph.edgeSender[Int(e)] : graph.edgeReceiver[Int(e)]
-                guard let p = objectOfNode[other], p != o else { continue }
+                let p = Int(objectOfNode[Int(other)])
+                guard p >= 0, p != o else { continue }
                 if folded.contains(objects[p].key.type) || folded.contains(objects[o].key.type) { continue }
                 let (s, r) = direction == .ancestors ? (p, o) : (o, p)
                 let name = graph.relationName(of: e)
@@ -124,27 +145,23 @@ public struct LineageView: Sendable {
     }
 
     /// Names, pid and command line of an object from its versions.
-    private static func describe(_ object: inout LineageObject, graph: ProvGraph) {
+    private static func describe(_ object: inout LineageObject, versions: ArraySlice<Int32>, graph: ProvGraph) {
         var names: [String] = []
         var arguments: [(UInt64, String)] = []
-        for v in object.versions {
+        for v in versions {
             if let n = graph.name(of: v), !names.contains(n) { names.append(n) }
             if object.processID == 0 { object.processID = graph.processID[Int(v)] }
             for e in graph.incoming(v) {
                 let type = graph.relationType(of: e)
                 if type == GraphTypes.named, let n = graph.name(of: graph.edgeSender[Int(e)]), !names.contains(n) {
                     names.append(n)
+                } else if type == GraphTypes.arg, let order = graph.argumentOrder[e] {
+                    arguments.append((order, graph.name(of: graph.edgeSender[Int(e)]) ?? ""))
                 }
             }
         }
-        if object.key.type == GraphTypes.process || object.key.type == GraphTypes.task {
-            let versions = Set(object.versions)
-            for (edge, relationID) in graph.argumentEdges where versions.contains(graph.edgeReceiver[Int(edge)]) {
-                arguments.append((relationID, graph.name(of: graph.edgeSender[Int(edge)]) ?? ""))
-            }
-        }
-        if let packet = object.key.packet {
-            let p = packet.packet
+        if object.key.isPacket {
+            let p = object.key.canonical.packet
             names = ["\(dottedQuad(p.senderIP)):\(p.senderPort)->\(dottedQuad(p.receiverIP)):\(p.receiverPort) (\(p.id))"]
         }
         object.names = names
@@ -169,7 +186,7 @@ public struct LineageView: Sendable {
         if object.processID != 0 { parts.append("pid \(object.processID)") }
         if !object.arguments.isEmpty { parts.append("[" + object.arguments.joined(separator: " ") + "]") }
         var detail: [String] = []
-        if object.key.packet == nil {
+        if !object.key.isPacket {
             detail.append("id \(object.key.id)")
             let r = object.versionRange
             detail.append(r.lowerBound == r.upperBound ? "version \(r.lowerBound)" : "versions \(r.lowerBound)-\(r.upperBound)")

@@ -23,8 +23,8 @@ public struct ProvGraph: Sendable {
     public private(set) var edgeType: [UInt16] = []
     /// Relation type words seen, indexed by `edgeType`.
     public private(set) var relationTypes: [UInt64] = []
-    /// `arg` edges with their relation id (arguments are recorded in order).
-    public private(set) var argumentEdges: [(edge: Int32, relationID: UInt64)] = []
+    /// Relation id of each `arg` edge (arguments are recorded in order).
+    public private(set) var argumentOrder: [Int32: UInt64] = [:]
 
     private var index: [Identifier: Int32] = [:]
     private var nameLookup: [String: Int32] = [:]
@@ -103,7 +103,7 @@ public struct ProvGraph: Sendable {
             relationTypeLookup[word] = typeIndex
             relationTypes.append(word)
         }
-        if word == GraphTypes.arg { argumentEdges.append((Int32(edgeSender.count), relation.id)) }
+        if word == GraphTypes.arg { argumentOrder[Int32(edgeSender.count)] = relation.id }
         edgeSender.append(sender)
         edgeReceiver.append(receiver)
         edgeType.append(typeIndex)

@@ -1,6 +1,0 @@
-import Inspect
-import Testing
-
-@Test func inspectModuleLinks() {
-    #expect(String(describing: Inspect.self) == "Inspect")
-}
