@@ -10,7 +10,15 @@ extension RecordDecoder {
         guard length >= 0, length <= room else {
             throw .payloadBeyondRecord(kind: kind, length: length, room: max(room, 0))
         }
-        return Array(rec[start..<(start + length)])
+        // One allocation and one memcpy (an Array built from the slice as a
+        // sequence copies byte by byte).
+        guard length > 0, let source = rec.baseAddress else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+            if let destination = buffer.baseAddress {
+                UnsafeMutableRawPointer(destination).copyMemory(from: source + start, byteCount: length)
+            }
+            initialized = length
+        }
     }
 
     /// string, path, address, packet content and argv/envp records.
