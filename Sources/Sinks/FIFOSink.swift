@@ -61,7 +61,24 @@ public final class FIFOSink: Sink {
         }
     }
 
-    public func flush() throws {}
+    /// How long `flush` waits for a reader to empty the pipe.
+    public var drainWaitMs: Int64 = 10_000
+
+    /// Waits (up to `drainWaitMs`) until readers took everything in the
+    /// pipe: what is still in it when the recorder closes the FIFO is lost.
+    /// - Throws: `SinkError` saying how many bytes no reader took.
+    public func flush() throws {
+        guard fd >= 0 else { return }
+        let deadline = monotonicMs() + drainWaitMs
+        var unread: Int32 = 0
+        while ioctl(fd, UInt(FIONREAD), &unread) == 0 && unread > 0 && monotonicMs() < deadline {
+            usleep(20_000)
+        }
+        if unread > 0 {
+            throw SinkError(.failed, "fifo \(path): \(unread) bytes were not read by any reader and are lost")
+        }
+    }
+
     /// A FIFO has nothing to rotate: keeps the descriptor.
     public func reopen() throws {}
 

@@ -56,6 +56,23 @@ final class FIFOSinkTests: XCTestCase {
         XCTAssertGreaterThan(total * 3000, 4 * 65536, "the stream must not fit in the pipe")
     }
 
+    func testFlushWaitsForTheReaderAndReportsWhatNobodyRead() throws {
+        let dir = try TempDir()
+        let path = dir.path + "/pipe"
+        let sink = try FIFOSink(path: path)
+        sink.drainWaitMs = 300
+        try sink.write(Array("{\"a\":1}".utf8))
+        XCTAssertThrowsError(try sink.flush()) { error in
+            XCTAssertEqual("\(error)", "fifo \(path): 8 bytes were not read by any reader and are lost")
+        }
+        let reader = open(path, O_RDONLY | O_NONBLOCK)
+        defer { close(reader) }
+        var buffer = [UInt8](repeating: 0, count: 16)
+        XCTAssertEqual(read(reader, &buffer, 16), 8)
+        XCTAssertNoThrow(try sink.flush())
+        sink.close()
+    }
+
     func testExistingFIFOIsReusedAndOtherFilesRefused() throws {
         let dir = try TempDir()
         let path = dir.path + "/pipe"
