@@ -186,6 +186,7 @@ def test_file_query_by_absolute_path_relative_path_and_descriptor(kc):
     assert (absolute["flags"], absolute["taint"]) == (0, 0)
     assert state(kc["f-query-rel"])["id"] == absolute["id"]
     assert state(kc["f-query-fd"])["id"] == absolute["id"]
+    assert state(kc["f-query-link"])["id"] == absolute["id"], "a symlink names its target"
 
 
 def test_file_change_and_clear(kc):
@@ -200,7 +201,7 @@ def test_file_change_and_clear(kc):
     ("f-short-path", EINVAL), ("f-long-path", EINVAL), ("f-no-path", EINVAL),
     ("f-fd-and-path", EINVAL), ("f-fd-minus-two", EINVAL), ("f-reserved", EINVAL),
     ("f-op-delete", EINVAL), ("f-tiny", EINVAL), ("f-nul", EINVAL), ("f-missing", ENOENT),
-    ("f-bad-fd", "err Bad file descriptor"),
+    ("f-bad-fd", "err Bad file descriptor"), ("f-path-max", EINVAL),
 ])
 def test_file_refuses_bad_requests(kc, case, error):
     assert kc[case] == error

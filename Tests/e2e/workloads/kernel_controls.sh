@@ -136,8 +136,12 @@ fcfg -1 16 0 0 "$K/f1" >"$W/f-op-delete"
 fcfg -1 0 0 0 "$K/no-such-file" >"$W/f-missing"
 fcfg 99 0 0 0 "" >"$W/f-bad-fd"
 printf 'short' >"$W/f-tiny"
+fcfg -1 0 0 0 "/$(head -c 4095 /dev/zero | tr '\0' 'a')" >"$W/f-path-max"
+ln -s "$K/f1" "$K/f1-link"
+fcfg -1 0 0 0 "$K/f1-link" >"$W/f-query-link"
+put "f-query-link $(ask file "$W/f-query-link")"
 { fcfg -1 0 0 0 "$K/f1x" | head -c 34; printf '\000'; } >"$W/f-nul"
-for c in f-short-path f-long-path f-no-path f-fd-and-path f-fd-minus-two f-reserved f-op-delete f-missing f-bad-fd f-tiny f-nul; do
+for c in f-short-path f-long-path f-no-path f-fd-and-path f-fd-minus-two f-reserved f-op-delete f-missing f-bad-fd f-tiny f-nul f-path-max; do
 	put "$c $(ask file "$W/$c")"
 done
 
