@@ -126,6 +126,49 @@ public struct ByteBuffer: ByteSink {
         }
     }
 
+    /// Appends the UTF-8 bytes of a static string.
+    @inline(__always)
+    public mutating func append(_ s: StaticString) {
+        guard s.hasPointerRepresentation else {
+            s.withUTF8Buffer { append(contentsOf: $0) }
+            return
+        }
+        let n = s.utf8CodeUnitCount
+        reserve(n)
+        (base + count).update(from: s.utf8Start, count: n)
+        count &+= n
+    }
+
+    /// Appends `v` in decimal, written in place two digits at a time.
+    @inline(__always)
+    public mutating func appendDecimal(_ v: UInt64) {
+        if v < 10 {
+            append(UInt8(truncatingIfNeeded: v) &+ 48)
+            return
+        }
+        var digits = 2
+        var limit: UInt64 = 100
+        while digits < 20 && v >= limit {
+            digits += 1
+            limit = limit &* 10
+        }
+        reserve(digits)
+        let end = base + count + digits
+        DecimalPairs.write(v, endingAt: end)
+        count &+= digits
+    }
+
+    /// Appends `v` in decimal, with a leading '-' if negative.
+    @inline(__always)
+    public mutating func appendDecimal(_ v: Int64) {
+        if v < 0 {
+            append(UInt8(ascii: "-"))
+            appendDecimal(v.magnitude)
+        } else {
+            appendDecimal(UInt64(v))
+        }
+    }
+
     /// Appends the bytes of another buffer.
     @inline(__always)
     public mutating func append(_ other: ByteBuffer) {
@@ -136,5 +179,42 @@ public struct ByteBuffer: ByteSink {
     @inline(__always)
     public mutating func append(contentsOf array: [UInt8]) {
         array.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+}
+
+/// "00" to "99" as pairs of ASCII digits.
+enum DecimalPairs {
+    static let table: [UInt8] = {
+        var t: [UInt8] = []
+        t.reserveCapacity(200)
+        for i in 0..<100 {
+            t.append(UInt8(48 + i / 10))
+            t.append(UInt8(48 + i % 10))
+        }
+        return t
+    }()
+
+    /// Writes the digits of `v` (at least 2) backwards, the last one at `end - 1`.
+    @inline(__always)
+    static func write(_ v: UInt64, endingAt end: UnsafeMutablePointer<UInt8>) {
+        table.withUnsafeBufferPointer { pairs in
+            var p = end
+            var x = v
+            while x >= 100 {
+                let r = Int(x % 100)
+                x /= 100
+                p -= 2
+                p[0] = pairs[2 * r]
+                p[1] = pairs[2 * r + 1]
+            }
+            if x >= 10 {
+                p -= 2
+                p[0] = pairs[2 * Int(x)]
+                p[1] = pairs[2 * Int(x) + 1]
+            } else {
+                p -= 1
+                p[0] = UInt8(truncatingIfNeeded: x) &+ 48
+            }
+        }
     }
 }

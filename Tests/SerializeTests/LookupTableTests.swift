@@ -84,3 +84,31 @@ final class Base64WritingTests: XCTestCase {
         }
     }
 }
+
+final class ByteBufferTests: XCTestCase {
+    /// Decimal and static-string appends match Swift's own formatting, across
+    /// growth from a tiny capacity.
+    func testDecimalAndTextAppends() {
+        var values: [UInt64] = [0, 9, 10, 11, 99, 100, 101, 999, 1000, UInt64.max, UInt64.max - 1]
+        var power: UInt64 = 1
+        for _ in 0..<19 {
+            power *= 10
+            values += [power - 1, power, power + 1]
+        }
+        var generator = SystemRandomNumberGenerator()
+        values += (0..<1000).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64.random(in: 0...63, using: &generator) }
+        var buffer = ByteBuffer(capacity: 1)
+        var expected = ""
+        for v in values {
+            buffer.appendDecimal(v)
+            buffer.append(",")
+            expected += "\(v),"
+        }
+        for v: Int64 in [0, -1, 42, Int64.min, Int64.max] {
+            buffer.appendDecimal(v)
+            buffer.append(" ")
+            expected += "\(v) "
+        }
+        XCTAssertEqual(String(decoding: buffer.array, as: UTF8.self), expected)
+    }
+}
