@@ -49,7 +49,7 @@ struct InspectCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Convert the logs to this format (w3c, spade or spade_json).", valueName: "format"))
     var to: String?
 
-    @Option(help: ArgumentHelp("Where --to writes (default: standard output).", valueName: "file"))
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Where --to writes (default: standard output).", valueName: "file"))
     var output: String?
 
     @Argument(help: ArgumentHelp("Recorded logs.", valueName: "log"))
