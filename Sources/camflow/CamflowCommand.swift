@@ -8,5 +8,5 @@ struct CamflowCommand: ParsableCommand {
         commandName: "camflow",
         abstract: "Whole-system provenance capture for Linux.",
         version: CamflowVersion.string,
-        subcommands: [RecordCommand.self, ConfigureCommand.self, CtlCommand.self])
+        subcommands: [RecordCommand.self, ConfigureCommand.self, CtlCommand.self, InspectCommand.self])
 }
