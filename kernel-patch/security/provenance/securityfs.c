@@ -292,6 +292,19 @@ static ssize_t prov_dropped_read(struct file *file, char __user *buf,
 	return simple_read_from_buffer(buf, count, ppos, &d, sizeof(d));
 }
 
+static ssize_t prov_sent_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	u64 sent = prov_sent_count();
+
+	return simple_read_from_buffer(buf, count, ppos, &sent, sizeof(sent));
+}
+
+static const struct file_operations prov_sent_fops = {
+	.read = prov_sent_read,
+	.llseek = generic_file_llseek,
+};
+
 static const struct file_operations prov_dropped_fops = {
 	.read = prov_dropped_read,
 	.llseek = generic_file_llseek,
@@ -483,6 +496,7 @@ static const struct prov_fs_file prov_fs_files[] = {
 	{ "self", 0644, NULL, &prov_self_fops },
 	{ "flush", 0600, NULL, &prov_flush_fops },
 	{ "dropped", 0444, NULL, &prov_dropped_fops },
+	{ "sent", 0444, NULL, &prov_sent_fops },
 	{ "machine_id", 0444, (void *)&prov_machine_id_getter, &prov_id_fops },
 	{ "boot_id", 0444, (void *)&prov_boot_id_getter, &prov_id_fops },
 	{ "version", 0444, NULL, &prov_version_fops },

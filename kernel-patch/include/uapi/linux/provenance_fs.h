@@ -166,6 +166,8 @@ struct prov_file_config {
 /* Read from "policy_hash": SHA-256 of the canonical policy. */
 #define PROV_POLICY_HASH_LEN	32
 
+/* Read from "sent": records written to relay so far, a __u64. */
+
 /* Read from "dropped". */
 struct prov_dropped {
 	__u64 count;		/* records lost: relay full or boot buffer full */
