@@ -182,39 +182,33 @@ public struct ByteBuffer: ByteSink {
     }
 }
 
-/// "00" to "99" as pairs of ASCII digits.
+/// "00" to "99" as pairs of ASCII digits (a literal: no lazy initialisation).
 enum DecimalPairs {
-    static let table: [UInt8] = {
-        var t: [UInt8] = []
-        t.reserveCapacity(200)
-        for i in 0..<100 {
-            t.append(UInt8(48 + i / 10))
-            t.append(UInt8(48 + i % 10))
-        }
-        return t
-    }()
-
     /// Writes the digits of `v` (at least 2) backwards, the last one at `end - 1`.
     @inline(__always)
     static func write(_ v: UInt64, endingAt end: UnsafeMutablePointer<UInt8>) {
-        table.withUnsafeBufferPointer { pairs in
-            var p = end
-            var x = v
-            while x >= 100 {
-                let r = Int(x % 100)
-                x /= 100
-                p -= 2
-                p[0] = pairs[2 * r]
-                p[1] = pairs[2 * r + 1]
-            }
-            if x >= 10 {
-                p -= 2
-                p[0] = pairs[2 * Int(x)]
-                p[1] = pairs[2 * Int(x) + 1]
-            } else {
-                p -= 1
-                p[0] = UInt8(truncatingIfNeeded: x) &+ 48
-            }
+        let pairs: StaticString = """
+            00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+            40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899
+            """
+        let table = pairs.utf8Start
+        var p = end
+        var x = v
+        while x >= 100 {
+            let r = Int(x % 100)
+            x /= 100
+            p -= 2
+            p[0] = table[2 * r]
+            p[1] = table[2 * r + 1]
+        }
+        if x >= 10 {
+            p -= 2
+            p[0] = table[2 * Int(x)]
+            p[1] = table[2 * Int(x) + 1]
+        } else {
+            p -= 1
+            p[0] = UInt8(truncatingIfNeeded: x) &+ 48
         }
     }
 }

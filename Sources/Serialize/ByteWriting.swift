@@ -108,39 +108,31 @@ extension ByteSink {
 /// Standard base64 alphabet.
 private let base64Alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
-/// Base64 of the 32 identifier bytes, two output characters per table lookup.
+/// Base64 of the 32 identifier bytes, written in place.
 enum Base64Table {
-    /// The two characters of every 12-bit value, high character first.
-    static let pairs: [UInt16] = {
-        var table = [UInt16](repeating: 0, count: 4096)
-        base64Alphabet.withUTF8Buffer { a in
-            // Memory order: first character, second character.
-            for v in 0..<4096 { table[v] = (UInt16(a[v >> 6]) | UInt16(a[v & 63]) << 8).littleEndian }
-        }
-        return table
-    }()
-
     /// Writes the 44 characters of the base64 of the 32 bytes of `raw`; returns 44.
     @inline(__always)
     static func encode32(_ raw: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        pairs.withUnsafeBufferPointer { pairs in
-            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let o = UnsafeMutableRawPointer(out)
-            var k = 0
-            var i = 0
-            while i < 30 {  // ten groups of 3 bytes
-                let v = Int(p[i]) << 16 | Int(p[i + 1]) << 8 | Int(p[i + 2])
-                o.storeBytes(of: pairs[v >> 12], toByteOffset: k, as: UInt16.self)
-                o.storeBytes(of: pairs[v & 0xFFF], toByteOffset: k + 2, as: UInt16.self)
-                k += 4
-                i += 3
-            }
-            let v = Int(p[30]) << 16 | Int(p[31]) << 8  // last 2 bytes: 3 characters and '='
-            o.storeBytes(of: pairs[v >> 12], toByteOffset: 40, as: UInt16.self)
-            out[42] = UInt8(truncatingIfNeeded: UInt16(littleEndian: pairs[v & 0xFFF]))
-            out[43] = UInt8(ascii: "=")
-            return 44
+        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        let table = alphabet.utf8Start
+        let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var k = 0
+        var i = 0
+        while i < 30 {  // ten groups of 3 bytes
+            let v = Int(p[i]) << 16 | Int(p[i + 1]) << 8 | Int(p[i + 2])
+            out[k] = table[v >> 18]
+            out[k + 1] = table[v >> 12 & 63]
+            out[k + 2] = table[v >> 6 & 63]
+            out[k + 3] = table[v & 63]
+            k += 4
+            i += 3
         }
+        let v = Int(p[30]) << 16 | Int(p[31]) << 8  // last 2 bytes: 3 characters and '='
+        out[40] = table[v >> 18]
+        out[41] = table[v >> 12 & 63]
+        out[42] = table[v >> 6 & 63]
+        out[43] = UInt8(ascii: "=")
+        return 44
     }
 }
 

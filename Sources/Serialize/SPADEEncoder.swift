@@ -38,6 +38,8 @@ public struct SPADEEncoder {
     public var userspaceVersion: [UInt8]
 
     var date = DateStamp()
+    /// The type-name table, held to avoid a lazy-global check per record.
+    let typeNames = TypeNameTable.shared
 
     /// Creates an encoder.
     public init(nameCache: NameCache? = nil,
@@ -106,7 +108,7 @@ public struct SPADEEncoder {
         out.append("\",\"annotations\": {\"object_id\":\"")
         out.appendDecimal(id.id)
         out.append("\",\"object_type\":\"")
-        out.appendNodeTypeName(record.typeWord)
+        appendNodeTypeName(record.typeWord, to: &out)
         out.append("\",\"boot_id\":")
         out.appendDecimal(UInt64(id.bootID))
         out.append(",\"cf:machine_id\":\"cf:")
@@ -147,6 +149,18 @@ public struct SPADEEncoder {
         }
     }
 
+    /// Node type name, unquoted, "unknown" if not in the table.
+    @inline(__always)
+    func appendNodeTypeName(_ word: UInt64, to out: inout ByteBuffer) {
+        if !typeNames.append(word, relation: false, to: &out) { out.append("unknown") }
+    }
+
+    /// Relation type name, unquoted, "unknown" if not in the table.
+    @inline(__always)
+    func appendRelationTypeName(_ word: UInt64, to out: inout ByteBuffer) {
+        if !typeNames.append(word, relation: true, to: &out) { out.append("unknown") }
+    }
+
     // MARK: - Edges
 
     /// The SPADE edge type of a relation family.
@@ -178,7 +192,7 @@ public struct SPADEEncoder {
         out.append("\",\"relation_id\":\"")
         out.appendDecimal(id.id)
         out.append("\",\"relation_type\":\"")
-        out.appendRelationTypeName(record.typeWord)
+        appendRelationTypeName(record.typeWord, to: &out)
         out.append("\",\"boot_id\":")
         out.appendDecimal(UInt64(id.bootID))
         out.append(",\"cf:machine_id\":\"cf:")
@@ -200,9 +214,9 @@ public struct SPADEEncoder {
         out.append("\",\"task_id\":\"")
         out.appendDecimal(info.taskID)
         out.append("\",\"from_type\":\"")
-        out.appendNodeTypeName(info.receiver.type)
+        appendNodeTypeName(info.receiver.type, to: &out)
         out.append("\",\"to_type\":\"")
-        out.appendNodeTypeName(info.sender.type)
+        appendNodeTypeName(info.sender.type, to: &out)
         out.append("\"}}\n")
     }
 

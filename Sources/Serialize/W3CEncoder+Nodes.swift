@@ -135,7 +135,7 @@ extension W3CEncoder {
 
     /// Node type name without quotes ("unknown" if not in the table).
     func appendNodeTypeBody(_ word: UInt64, to out: inout ByteBuffer) {
-        out.appendNodeTypeName(word)
+        if !typeNames.append(word, relation: false, to: &out) { out.append("unknown") }
     }
 
     @inline(__always)

@@ -32,6 +32,8 @@ public struct W3CEncoder {
     public var userspaceVersion: [UInt8]
 
     var date = DateStamp()
+    /// The type-name table, held to avoid a lazy-global check per record.
+    let typeNames = TypeNameTable.shared
 
     /// Creates an encoder.
     public init(nameCache: NameCache? = nil,
@@ -96,13 +98,13 @@ public struct W3CEncoder {
     /// Quoted node type name, "unknown" if the type word is not in the table.
     func appendNodeTypeName(_ word: UInt64, to out: inout ByteBuffer) {
         out.append(UInt8(ascii: "\""))
-        out.appendNodeTypeName(word)
+        if !typeNames.append(word, relation: false, to: &out) { out.append("unknown") }
         out.append(UInt8(ascii: "\""))
     }
 
     /// Relation type name, unquoted, "unknown" if not in the table.
     func appendRelationTypeName(_ word: UInt64, to out: inout ByteBuffer) {
-        out.appendRelationTypeName(word)
+        if !typeNames.append(word, relation: true, to: &out) { out.append("unknown") }
     }
 
     /// `,"cf:name":"..."` if the node's name_id resolves in the name cache.
