@@ -200,15 +200,21 @@ public final class MQTTSink: Sink {
     /// Whether the client is connected to the broker now.
     public var isConnected: Bool { state.update { $0.connected } }
 
-    /// Starts a new connection attempt when the back-off allows; throws `.retry`.
-    private func notConnected() throws -> Never {
+    /// Starts a new connection attempt when none is running and the back-off allows.
+    private func reconnectIfDue() {
         let now = monotonicMs()
-        let (connecting, lastError) = state.update { ($0.connecting, $0.lastError) }
+        let connecting = state.update { $0.connecting }
         if !connecting && now >= nextAttempt {
             connect()
             nextAttempt = now + backoffMs
             backoffMs = min(backoffMs * 2, Self.maxBackoffMs)
         }
+    }
+
+    /// Reconnects when due and throws `.retry` with the last connection error.
+    private func notConnected() throws -> Never {
+        reconnectIfDue()
+        let lastError = state.update { $0.lastError }
         throw SinkError(.retry, "cannot publish to \(address): \(lastError) (reconnecting)")
     }
 
@@ -271,13 +277,23 @@ public final class MQTTSink: Sink {
     /// `keepalive` every 10 s while connected.
     private func publishKeepaliveIfDue() {
         let now = monotonicMs()
-        guard let client, now - lastKeepalive >= 10_000 else { return }
+        guard let client, now - lastKeepalive >= 10_000, isConnected else { return }
         lastKeepalive = now
         var message = camflow_mqtt_message()
         message.qos = 0
         message.retained = 0
         var response = camflow_mqtt_response_options()
         _ = MQTTAsync_sendMessage(client, "keepalive", &message, &response)
+    }
+
+    /// Publishes the heartbeat when it is due, and reconnects when the
+    /// back-off allows, while there is nothing to send.
+    public func idle() {
+        if isConnected {
+            publishKeepaliveIfDue()
+        } else {
+            reconnectIfDue()
+        }
     }
 
     public func flush() throws {}

@@ -172,8 +172,12 @@ public final class OutputPipeline: @unchecked Sendable {
     private enum Next {
         case item(Item)
         case reopen
+        case idle
         case done
     }
+
+    /// When the writer last called `sink.idle()` (writer thread only).
+    private var lastIdle: Int64 = 0
 
     private func writerLoop() {
         while true {
@@ -198,11 +202,15 @@ public final class OutputPipeline: @unchecked Sendable {
                         return .item(Item(bytes: entry.bytes, records: entry.records))
                     }
                     if stopping { return .done }
+                    if monotonicMs() - lastIdle >= 1000 { return .idle }
                     monitor.wait(milliseconds: 1000)
                 }
             }
             switch next {
             case .done: return
+            case .idle:
+                lastIdle = monotonicMs()
+                sink.idle()
             case .reopen: reopen()
             case let .item(item):
                 // A slow output at shutdown: past the deadline the spool keeps

@@ -24,6 +24,9 @@ public protocol Sink: AnyObject {
     func reopen() throws
     /// Releases the output. Further writes fail.
     func close()
+    /// Called by the writer about once a second while there is nothing to
+    /// write (the mqtt output publishes its heartbeat there).
+    func idle()
 }
 
 /// Why a sink could not deliver a chunk.
@@ -52,6 +55,9 @@ public struct SinkError: Error, Equatable, CustomStringConvertible {
 }
 
 extension Sink {
+    /// Nothing to do by default.
+    public func idle() {}
+
     /// Writes all of `chunk` (tests and simple callers): retries are errors.
     public func write(_ chunk: [UInt8]) throws {
         var progress = 0
