@@ -2,8 +2,16 @@
 SWIFT ?= swift
 PYTHON ?= python3
 OUT ?= $(CURDIR)/out
+# make install / uninstall / deb (docs/install.md); KERNEL selects the
+# linux-source-VERSION the kernel is built from (6.1 or 6.12).
+PREFIX ?= /usr
+DESTDIR ?=
+KERNEL ?= 6.1
+# The binary make install installs; empty: the release build.
+CAMFLOW_BIN ?=
 
-.PHONY: all build release test unit e2e kernel check checkpatch demo bench deps clean
+.PHONY: all build release test unit e2e kernel check checkpatch demo bench deps clean \
+	install uninstall deb
 
 all: build
 
@@ -22,10 +30,10 @@ test: unit
 unit: deps
 	$(SWIFT) build
 	$(SWIFT) test
-	$(PYTHON) -m pytest -q Tests/tools
+	$(PYTHON) -m pytest -q Tests/tools Tests/packaging
 
 kernel: deps
-	@kernel-patch/scripts/build-kernel
+	@kernel-patch/scripts/build-kernel --version $(KERNEL)
 
 checkpatch:
 	@kernel-patch/scripts/checkpatch
@@ -47,6 +55,15 @@ demo: kernel release
 # release binary (W3C and SPADE into a log) against a cat baseline.
 bench: release
 	$(PYTHON) packaging/bench/bench.py --camflow $(CURDIR)/.build/release/camflow --work $(OUT)/bench
+
+# Installs the binary (camflowd, camconfd links), /etc defaults (never
+# overwritten), systemd units, logrotate rule and man pages.
+install: $(if $(CAMFLOW_BIN),,release)
+	packaging/install --bin "$(or $(CAMFLOW_BIN),$(CURDIR)/.build/release/camflow)" \
+		--prefix "$(PREFIX)" --destdir "$(DESTDIR)"
+
+uninstall:
+	packaging/install --uninstall --prefix "$(PREFIX)" --destdir "$(DESTDIR)"
 
 clean:
 	rm -rf .build $(OUT)
