@@ -33,6 +33,7 @@ final class RecordOutputTests: XCTestCase {
         let s = try Scratch()
         s.file("relay/provenance0", samples.flatMap(RecordEncoder.encode))
         let (process, err) = try run.start(s, config: config(s, "[general]\noutput=log\nformat=spade_json\n[log]\npath=\(s.path)/spade.log\n"))
+        defer { if process.isRunning { process.terminate() } }
         XCTAssertTrue(run.waitFor { !s.read("spade.log").isEmpty })
         let stderr = stop(process, err)
         XCTAssertEqual(process.terminationStatus, 0, stderr)
@@ -63,6 +64,7 @@ final class RecordOutputTests: XCTestCase {
         XCTAssertEqual(Set(records.map(\.identifier)).count, 3000)
         let relay = s.file("relay/provenance0")
         let (process, err) = try run.start(s, config: config(s, "[general]\noutput=fifo\nformat=w3c\n[fifo]\npath=\(fifo)\n"))
+        defer { if process.isRunning { process.terminate() } }
         try run.append(relay, records.flatMap(RecordEncoder.encode))
         var ids: [String] = []
         for round in 0..<20 where ids.count < records.count {
@@ -104,6 +106,7 @@ final class RecordOutputTests: XCTestCase {
         setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         s.file("relay/provenance0", samples.flatMap(RecordEncoder.encode))
         let (process, err) = try run.start(s, config: config(s, "[general]\noutput=unix_socket\nformat=w3c\n[unix]\naddress=\(address)\n"))
+        defer { if process.isRunning { process.terminate() } }
         var ids: [String] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while ids.count < samples.count {
@@ -132,6 +135,7 @@ final class RecordOutputTests: XCTestCase {
         close(fd)
         let relay = s.file("relay/provenance0")
         let (process, err) = try run.start(s, config: config(s, "[general]\noutput=log\nformat=w3c\n[log]\npath=\(mount)/audit.log\n"))
+        defer { if process.isRunning { process.terminate() } }
         let records = samples
         try run.append(relay, records.flatMap(RecordEncoder.encode))
         XCTAssertTrue(run.waitFor { err.peek().contains("No space left on device; holding output until it recovers") }, err.peek())
@@ -151,6 +155,7 @@ final class RecordOutputTests: XCTestCase {
         let s = try Scratch()
         s.file("relay/provenance0", samples.flatMap(RecordEncoder.encode))
         let (process, err) = try run.start(s, config: config(s, "[general]\noutput=null\nformat=spade_json\n"))
+        defer { if process.isRunning { process.terminate() } }
         usleep(1_500_000)
         let stderr = stop(process, err)
         XCTAssertEqual(process.terminationStatus, 0, stderr)
@@ -169,6 +174,7 @@ final class RecordOutputTests: XCTestCase {
         }
         let relay = s.file("relay/provenance0")
         let (process, err) = try run.start(s)
+        defer { if process.isRunning { process.terminate() } }
         let log = s.path + "/audit.log"
         for round in 0..<4 {
             try run.append(relay, records[(round * 500)..<(round * 500 + 500)].flatMap(RecordEncoder.encode))
@@ -214,6 +220,7 @@ final class RecordOutputTests: XCTestCase {
         unknown.withUnsafeMutableBytes { $0.storeBytes(of: UInt16(999).littleEndian, toByteOffset: 4, as: UInt16.self) }
         s.file("relay/provenance0", unknown + unknown + RecordEncoder.encode(samples[1]) + unknown)
         let (process, err) = try run.start(s, config: config(s, "[general]\noutput=log\nformat=w3c\nstats_interval=1\n[log]\npath=\(s.path)/audit.log\n"))
+        defer { if process.isRunning { process.terminate() } }
         XCTAssertTrue(run.waitFor { err.peek().contains("of unknown kinds 3") }, "no periodic statistics: \(err.peek())")
         let stderr = stop(process, err)
         XCTAssertEqual(process.terminationStatus, 0, stderr)

@@ -21,6 +21,7 @@ final class RecordRunTests: XCTestCase {
         s.file("relay/long_provenance0", long.flatMap(RecordEncoder.encode))
         s.file("relay/provenance1")
         let (process, err) = try run.start(s)
+        defer { if process.isRunning { process.terminate() } }
         try run.append(s.path + "/relay/provenance0", Array(shortBytes[(shortBytes.count - 30)...]))
         // stop at once: what was read must still be written at shutdown
         process.terminate()
@@ -68,6 +69,7 @@ final class RecordRunTests: XCTestCase {
         bad.withUnsafeMutableBytes { $0.storeBytes(of: UInt8(9), toByteOffset: 6, as: UInt8.self) }  // abi_version
         s.file("relay/provenance0", bad + RecordEncoder.encode(RecordSamples.all[1].record))
         let (process, err) = try run.start(s)
+        defer { if process.isRunning { process.terminate() } }
         usleep(300_000)
         process.terminate()
         process.waitUntilExit()
