@@ -36,7 +36,9 @@ public struct OutputStatistics: Sendable, Equatable {
 /// - With a spool, chunks go to disk while the sink is failing, while the
 ///   spool holds anything (to keep order), or when the queue is full; the
 ///   writer delivers the queue first, then the spool. Without a spool, a
-///   chunk that finds the queue full is dropped and counted.
+///   chunk that finds the queue full waits while the sink is taking data
+///   (back-pressure on the readers, never a drop of a healthy output) and
+///   is dropped and counted only while the sink is failing.
 /// - A chunk the transport refuses as too large is split (`ChunkSplitter`).
 /// - `finish` delivers what is left, waiting at most the given time for a
 ///   failing sink; what still cannot be delivered goes to the spool (ahead
@@ -94,10 +96,17 @@ public final class OutputPipeline: @unchecked Sendable {
         self.thread = thread
     }
 
-    /// Hands a chunk to the writer (never waits for the sink).
+    /// Hands a chunk to the writer. Waits for room in the queue only while
+    /// the sink is taking data (a healthy but slower output holds the readers
+    /// back, so the kernel's relay buffers absorb the burst instead of the
+    /// recorder dropping it); never waits for a failing sink.
     /// - Parameter records: records in the chunk (for the statistics).
     public func submit(_ chunk: [UInt8], records: Int) {
         monitor.locked {
+            while spool == nil && !sinkFailing && !stopping && queueBytes > 0
+                && queueBytes + chunk.count > maxQueueBytes {
+                monitor.wait(milliseconds: 100)
+            }
             if let spool, sinkFailing || !spool.isEmpty || queueBytes + chunk.count > maxQueueBytes {
                 do {
                     if try chunk.withUnsafeBytes({ try spool.append($0, records: records) }) {
@@ -192,6 +201,7 @@ public final class OutputPipeline: @unchecked Sendable {
                         queue[queueHead].bytes = []
                         queueHead += 1
                         queueBytes -= item.bytes.count
+                        monitor.broadcast()
                         if queueHead == queue.count || queueHead > 4096 {
                             queue.removeFirst(queueHead)
                             queueHead = 0

@@ -8,7 +8,7 @@ persistence false
 CONF
 mosquitto -c /tmp/mosquitto.conf > /out/mosquitto.log 2>&1 &
 i=0
-while ! nc -z 127.0.0.1 1883 2>/dev/null; do
+while ! mosquitto_pub -h 127.0.0.1 -p 1883 -t probe -m up 2>/dev/null; do
 	i=$((i + 1)); [ "$i" -lt 100 ] || { echo "broker did not start" >&2; exit 1; }
 	sleep 0.1
 done
