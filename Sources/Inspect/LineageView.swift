@@ -127,13 +127,22 @@ public struct LineageView: Sendable {
             adjacency[direction == .ancestors ? link.receiver : link.sender].append(l)
         }
         let snapshot = (objects: self.objects, links: self.links, direction: self.direction)
-        func order(_ l: Int) -> (String, String, UInt64) {
+        // data flows first, then links made only of metadata relations
+        func order(_ l: Int) -> (Int, String, String, UInt64) {
             let link = snapshot.links[l]
             let o = snapshot.objects[snapshot.direction == .ancestors ? link.sender : link.receiver]
-            return (o.typeName, o.names.first ?? "", o.key.id)
+            let metadata = link.relations.allSatisfy(Self.metadataRelations.contains) ? 1 : 0
+            return (metadata, o.typeName, o.names.first ?? "", o.key.id)
         }
         childLinks = adjacency.map { $0.sorted { order($0) < order($1) } }
     }
+
+    /// Relations that carry metadata or context rather than content; links
+    /// made only of these are listed after the others.
+    static let metadataRelations: Set<String> = [
+        "perm_check", "getattr", "search", "setattr", "setattr_inode", "getxattr", "getxattr_inode",
+        "listxattr", "read_link", "ran_on", "open", "file_lock", "inode_create",
+    ]
 
     /// Per object, the links to its children in tree order.
     private var childLinks: [[Int]] = []
