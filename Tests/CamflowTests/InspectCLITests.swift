@@ -70,6 +70,13 @@ final class InspectCLITests: XCTestCase {
         let python = try CLI.run(["python3", script, log("vm-demo.w3c.log"), w3c], executable: "/usr/bin/env")
         XCTAssertEqual(python.status, 0, python.stderr)
         XCTAssertGreaterThan(Int(python.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, 100)
+        // W3C made from the recorder's SPADE output loads in prov too
+        let fromSpade = s.path + "/kinds.w3c"
+        XCTAssertEqual(try CLI.run(["inspect", "--to", "w3c", "-o", fromSpade, log("vm-kinds.spade.log")]).status, 0)
+        let prov = s.text("load_with_prov.py", "import sys\nfrom prov.model import ProvDocument\n"
+                              + "for line in open(sys.argv[1]): ProvDocument.deserialize(content=line, format='json')\n")
+        let loaded = try CLI.run(["python3", prov, fromSpade], executable: "/usr/bin/env")
+        XCTAssertEqual(loaded.status, 0, loaded.stderr)
         // the SPADE output is what the reference layout says: edges from the receiver
         let firstEdge = try XCTUnwrap(String(decoding: s.read("out.spade"), as: UTF8.self)
             .split(separator: "\n").first { $0.hasPrefix(#"{"type":"Used""#) })

@@ -66,6 +66,19 @@ import Testing
         #expect(elements.count == before.values.reduce(0) { $0 + $1.count })
     }
 
+    @Test func recordedSpadeSurvivesSpadeToW3CToSpade() throws {
+        // every vertex and edge type the recorder wrote in the VM, byte for byte
+        let original = try String(contentsOfFile: Fixtures.path("vm-kinds.spade.log"), encoding: .utf8)
+        let w3cPath = NSTemporaryDirectory() + "inspect-rt-\(UUID().uuidString).w3c"
+        defer { try? FileManager.default.removeItem(atPath: w3cPath) }
+        let w3c = try convert([Fixtures.path("vm-kinds.spade.log")], to: .w3c)
+        try w3c.write(toFile: w3cPath, atomically: false, encoding: .utf8)
+        #expect(w3c.contains(#""prov:label":"[path] "#) && w3c.contains(#""prov:label":"[task] "#))
+        let back = try convert([w3cPath], to: .spade)
+        #expect(lines(back) == lines(original))
+        #expect(lines(original).count > 100)
+    }
+
     @Test func w3cDocumentsNeverRepeatAKeyAndStayBounded() throws {
         var writer = W3CDocumentWriter(maxBytes: 300)
         let id = Identifier(node: NodeType(name: "file")!.rawValue, id: 1, bootID: 1, machineID: 1, version: 0)

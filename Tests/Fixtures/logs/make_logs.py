@@ -356,3 +356,7 @@ if __name__ == "__main__":
     open("machine-b.spade.log", "w").write(b.spade())
     first = log.w3c().splitlines()[0]
     open("invalid.w3c.log", "w").write(invalid_lines(first))
+
+# vm-demo.w3c.log: excerpt.py over a W3C log recorded in the VM (workloads/demo.sh).
+# vm-kinds.spade.log: the first three lines of each vertex and edge type of a
+# SPADE log recorded in the VM (format=spade_json), unchanged.
