@@ -10,8 +10,8 @@ KERNEL ?= 6.1
 # The binary make install installs; empty: the release build.
 CAMFLOW_BIN ?=
 
-.PHONY: all build release test unit e2e kernel check checkpatch demo bench deps clean \
-	install uninstall deb
+.PHONY: all build release test unit e2e kernel check checkpatch demo bench bench-kernel deps clean \
+	install uninstall deb deb-test
 
 all: build
 
@@ -30,7 +30,7 @@ test: unit
 unit: deps
 	$(SWIFT) build
 	$(SWIFT) test
-	$(PYTHON) -m pytest -q Tests/tools Tests/packaging
+	$(PYTHON) -m pytest -q Tests/tools Tests/packaging --ignore=Tests/packaging/test_deb.py
 
 kernel: deps
 	@kernel-patch/scripts/build-kernel --version $(KERNEL)
@@ -45,7 +45,7 @@ e2e: kernel release
 	$(PYTHON) -m pytest -v Tests/e2e
 
 # Everything CI runs.
-check: deps checkpatch unit e2e
+check: deps checkpatch unit e2e deb-test
 
 demo: kernel release
 	@packaging/vm/demo --kernel "$$(kernel-patch/scripts/build-kernel)" \
@@ -64,6 +64,27 @@ install: $(if $(CAMFLOW_BIN),,release)
 
 uninstall:
 	packaging/install --uninstall --prefix "$(PREFIX)" --destdir "$(DESTDIR)"
+
+# Debian packages of the userspace and of the KERNEL kernel, lintian-checked,
+# in $(OUT)/deb.
+deb: release kernel
+	packaging/debian/build-deb --bin $(CURDIR)/.build/release/camflow \
+		--kernel "$$(kernel-patch/scripts/build-kernel --version $(KERNEL))" --out $(OUT)/deb
+
+# The package tests: they need the release binary and the kernel.
+deb-test: release kernel
+	CAMFLOW_BIN=$(CURDIR)/.build/release/camflow \
+	CAMFLOW_KERNEL=$$(kernel-patch/scripts/build-kernel) \
+	$(PYTHON) -m pytest -q Tests/packaging/test_deb.py
+
+# Kernel overhead: a system-call microbenchmark in the VM under capture off,
+# enabled with nothing tracked, one tracked process and whole-system capture
+# (recorder writing W3C), each against the same kernel booted with
+# lsm=capability, interleaved over 5 rounds; writes the kernel table of
+# docs/performance.md.  Slow (about 20 boots); not part of `make check`.
+bench-kernel: kernel release
+	$(PYTHON) packaging/bench-kernel/bench.py --kernel "$$(kernel-patch/scripts/build-kernel --version $(KERNEL))" \
+		--camflow $(CURDIR)/.build/release/camflow --write-doc
 
 clean:
 	rm -rf .build $(OUT)

@@ -23,7 +23,8 @@ def camflow_binary():
 
 def run(args, **kwargs):
     """Run a command, capturing text output; never raises on failure."""
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, **kwargs)
+    kwargs.setdefault("text", True)
+    return subprocess.run([str(a) for a in args], capture_output=True, **kwargs)
 
 
 def require_tool(name):
