@@ -47,6 +47,13 @@ struct MemberWriter {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// The quoted node type name of `id` (from the kernel's table, no allocation).
+    mutating func typeName(_ id: Identifier) {
+        out.append(UInt8(ascii: "\""))
+        if let name = NodeType(rawValue: id.type).nameBytes { out.append(contentsOf: name) } else { text(IdentifierText.typeName(id)) }
+        out.append(UInt8(ascii: "\""))
+    }
+
     /// A string value with `cf:` removed from the start of its content.
     mutating func strippingPrefix(_ line: UnsafeBufferPointer<UInt8>, _ span: ByteSpan) {
         if JSONText.hasPrefix(line, ByteSpan(start: span.start + 1, end: span.end), "cf:") {

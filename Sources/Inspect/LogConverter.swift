@@ -26,7 +26,8 @@ public struct LogConverter: LogVisitor {
 
     public mutating func visit(_ element: LogElement) {
         guard writeError == nil else { return }
-        consumed = [Bool](repeating: false, count: element.attributes.count)
+        consumed.removeAll(keepingCapacity: true)
+        consumed.append(contentsOf: repeatElement(false, count: element.attributes.count))
         members.reset()
         do throws(OutputError) {
             switch (element.format, target) {
@@ -91,7 +92,7 @@ extension LogConverter {
     private mutating func spade(_ element: LogElement) throws(OutputError) {
         members.literal("{\"type\":\"")
         if element.section.isRelation {
-            members.text(element.section.spadeEdgeType)
+            members.literal(element.section.spadeEdgeTypeStatic)
             members.literal("\",\"from\":")
             members.identifier(element.receiver, prefixed: false)
             members.literal(",\"to\":")
@@ -191,9 +192,9 @@ extension LogConverter {
             members.raw(line, a.value)
         }
         members.key("from_type")
-        members.text("\"" + IdentifierText.typeName(element.receiver) + "\"")
+        members.typeName(element.receiver)
         members.key("to_type")
-        members.text("\"" + IdentifierText.typeName(element.sender) + "\"")
+        members.typeName(element.sender)
     }
 }
 

@@ -59,7 +59,7 @@ public struct LogSummary: LogVisitor, Sendable {
         var out: [String] = []
         for f in files {
             let format = f.format.map { $0 == .w3c ? "W3C PROV-JSON" : "SPADE JSON" } ?? "no recognisable format"
-            out.append("log \(f.path): \(format), \(f.lines) lines, \(f.invalidLines) invalid")
+            out.append("log \(f.path): \(format), \(f.lines) line\(f.lines == 1 ? "" : "s"), \(f.invalidLines) invalid")
         }
         out.append("elements: \(nodes) nodes, \(relations) relations")
         if !boots.isEmpty {

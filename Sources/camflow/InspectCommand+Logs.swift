@@ -108,8 +108,10 @@ extension InspectCommand {
     }
 
     private func invalidLines(_ count: Int, files: [LogFileInfo]) -> String {
-        let where_ = files.filter { $0.invalidLines > 0 }.map { "\($0.path) (\($0.invalidLines))" }
-        return "\(count) invalid line\(count == 1 ? "" : "s") in \(where_.joined(separator: ", "))"
+        let affected = files.filter { $0.invalidLines > 0 }
+        let places = affected.count == 1 ? affected[0].path
+            : affected.map { "\($0.path) (\($0.invalidLines))" }.joined(separator: ", ")
+        return "\(count) invalid line\(count == 1 ? "" : "s") in \(places)"
     }
 
     private func sameFile(_ a: String, _ b: String) -> Bool {
