@@ -64,6 +64,11 @@ extension InspectCommand {
         let target: LineageTarget
         do { target = try LineageTarget.parse(text, allVersions: allVersions) } catch { fail("\(flag) \(error)") }
         if case .path = target, allVersions { fail("--all-versions applies to an ID; a PATH always matches every version") }
+        // open the DOT file first: a bad path fails before the logs are read
+        var dotFile: OutputFile?
+        if let dot {
+            do { dotFile = try OutputFile(path: dot) } catch { fail("--dot: \(error)") }
+        }
         var builder = GraphBuilder()
         let (files, invalid, issues) = scan(&builder)
         var graph = builder.graph
@@ -91,9 +96,8 @@ extension InspectCommand {
         } catch {
             fail("\(error)")
         }
-        if let dot {
+        if let file = dotFile {
             do {
-                let file = try OutputFile(path: dot)
                 try file.write(LineageRendering.dot(view, title: "\(word) of \(text)"))
                 try file.flush()
             } catch {

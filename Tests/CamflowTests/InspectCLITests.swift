@@ -165,6 +165,10 @@ final class InspectCLITests: XCTestCase {
                            mentions: "--output \(copy) is also an input log")
         XCTAssertEqual(s.read("copy.log").count, try Data(contentsOf: URL(fileURLWithPath: log("pipeline.w3c.log"))).count,
                        "the input was not truncated")
+        let unwritableDot = try CLI.run(["inspect", "--ancestors", "/tmp/output.txt", "--dot", s.path + "/no/dir/g.dot",
+                                         log("pipeline.w3c.log")])
+        assertOneLineError(unwritableDot, mentions: "--dot: cannot write \(s.path)/no/dir/g.dot: No such file or directory")
+        XCTAssertEqual(unwritableDot.stdout, "", "fails before printing anything")
         assertOneLineError(try CLI.run(["inspect", "--to", "spade", "-o", s.path + "/no/dir/out", log("pipeline.w3c.log")]),
                            mentions: "--output: cannot write \(s.path)/no/dir/out: No such file or directory")
     }
