@@ -5,6 +5,7 @@ import Provenance
 public enum IdentifierText {
     /// Why a text is not an identifier.
     public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What is wrong.
         public let message: String
         public var description: String { message }
     }
@@ -98,8 +99,10 @@ public enum IdentifierText {
 
 /// A decoded identifier, ready to print (`camflow inspect --id`).
 public struct IdentifierDescription: Sendable {
+    /// The identifier described.
     public let identifier: Identifier
 
+    /// Describes `identifier`.
     public init(_ identifier: Identifier) { self.identifier = identifier }
 
     /// Whether the identifier is a packet's (the packet view applies).

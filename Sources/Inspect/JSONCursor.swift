@@ -16,8 +16,11 @@ public struct LineProblem: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// A byte range of the current line: `start..<end`.
 public struct ByteSpan: Sendable, Equatable {
+    /// Offset of the first byte.
     public var start: Int
+    /// Offset one past the last byte.
     public var end: Int
+    /// Creates a span.
     public init(start: Int, end: Int) { self.start = start; self.end = end }
     /// Number of bytes.
     public var count: Int { end - start }
@@ -26,7 +29,9 @@ public struct ByteSpan: Sendable, Equatable {
 /// The content of a JSON string (between the quotes) in the line, and
 /// whether it holds escape sequences that need decoding.
 public struct StringSpan: Sendable, Equatable {
+    /// The bytes between the quotes.
     public var span: ByteSpan
+    /// Whether the content holds backslash escapes.
     public var hasEscapes: Bool
 }
 

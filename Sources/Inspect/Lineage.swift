@@ -35,6 +35,7 @@ public enum LineageTarget: Sendable, Equatable {
 
 /// A lineage query that cannot be answered (unknown path or identifier).
 public struct LineageError: Error, Sendable, CustomStringConvertible {
+    /// What cannot be answered, naming the path or identifier.
     public let message: String
     public var description: String { message }
 }
@@ -45,6 +46,7 @@ public struct ObjectKey: Hashable, Sendable {
     /// The identifier with the version set to 0 (a packet's own identifier).
     public let canonical: Identifier
 
+    /// The object of which `identifier` is a version.
     public init(_ identifier: Identifier) {
         if !identifier.isRelation && identifier.type == GraphTypes.packet {
             canonical = identifier
@@ -54,9 +56,13 @@ public struct ObjectKey: Hashable, Sendable {
         }
     }
 
+    /// Node type word.
     public var type: UInt64 { canonical.type }
+    /// Object id (0 for packets).
     public var id: UInt64 { canonical.id }
+    /// Boot id (0 for packets).
     public var boot: UInt32 { canonical.bootID }
+    /// Machine id (0 for packets).
     public var machine: UInt32 { canonical.machineID }
     /// Whether the object is a packet (no id, boot, machine or version).
     public var isPacket: Bool { !canonical.isRelation && canonical.type == GraphTypes.packet }
@@ -64,6 +70,7 @@ public struct ObjectKey: Hashable, Sendable {
 
 /// The nodes reached by a lineage query on a graph.
 public struct Lineage: Sendable {
+    /// Ancestors or descendants.
     public let direction: LineageDirection
     /// The node versions the query starts from.
     public let targets: [Int32]

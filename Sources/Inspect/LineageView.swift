@@ -3,6 +3,7 @@ import Provenance
 /// One kernel object of a lineage (all its versions in the result), as
 /// printed in the tree and the DOT graph.
 public struct LineageObject: Sendable {
+    /// Type, id, boot and machine shared by its versions.
     public let key: ObjectKey
     /// Type name (`file`, `process_memory`, ...).
     public let typeName: String
@@ -24,16 +25,22 @@ public struct LineageObject: Sendable {
 /// A relation between two objects of a lineage, in the direction of
 /// information flow, with the relation types seen between them.
 public struct LineageLink: Sendable {
+    /// Object information flows from.
     public let sender: Int
+    /// Object information flows to.
     public let receiver: Int
+    /// Relation type names, sorted.
     public var relations: [String]
 }
 
 /// The lineage grouped by object: versions merged, arguments and
 /// environment folded into their process, links deduplicated.
 public struct LineageView: Sendable {
+    /// Ancestors or descendants.
     public let direction: LineageDirection
+    /// Every object reached, the targets' objects first.
     public private(set) var objects: [LineageObject] = []
+    /// Object-to-object flows (indices into `objects`).
     public private(set) var links: [LineageLink] = []
     /// Objects the query started from.
     public private(set) var roots: [Int] = []
