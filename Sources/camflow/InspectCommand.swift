@@ -99,7 +99,8 @@ struct InspectCommand: ParsableCommand {
             if output != nil { misplaced.append("--output") }
         }
         if let first = misplaced.first {
-            fail(mode.isEmpty ? "\(first) needs --ancestors, --descendants or --to (see camflow inspect --help)"
+            let needed = first == "--output" ? "--to" : "--ancestors or --descendants"
+            fail(mode.isEmpty ? "\(first) needs \(needed) (see camflow inspect --help)"
                               : "\(first) cannot be used with \(mode)")
         }
         if !logsAllowed && !logs.isEmpty { fail("\(mode) takes no log (got \(logs[0]))") }

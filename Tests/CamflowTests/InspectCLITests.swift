@@ -149,7 +149,9 @@ final class InspectCLITests: XCTestCase {
         assertOneLineError(try CLI.run(["inspect", "--to", "xml", log("pipeline.w3c.log")]),
                            mentions: "--to xml: expected w3c, spade or spade_json")
         assertOneLineError(try CLI.run(["inspect", "--dot", "/tmp/x.dot", log("pipeline.w3c.log")]),
-                           mentions: "--dot needs --ancestors, --descendants or --to")
+                           mentions: "--dot needs --ancestors or --descendants")
+        assertOneLineError(try CLI.run(["inspect", "-o", "/tmp/x", log("pipeline.w3c.log")]),
+                           mentions: "--output needs --to")
         assertOneLineError(try CLI.run(["inspect", "--id", "x", log("pipeline.w3c.log")]),
                            mentions: "--id takes no log")
         assertOneLineError(try CLI.run(["inspect", "--ancestors", "/tmp/output.txt"]),
