@@ -101,6 +101,8 @@ struct JSONCursor {
         let start = position
         var escapes = false
         while position < bytes.count {
+            skipPlainBytes()
+            guard position < bytes.count else { break }
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
                 let span = ByteSpan(start: start, end: position)
@@ -116,6 +118,24 @@ struct JSONCursor {
             position += 1
         }
         throw LineProblem(offset: start - 1, "unterminated string")
+    }
+
+    /// Skips, 8 bytes at a time, string bytes that need no attention (no
+    /// quote, backslash or control character); stops at or before the first
+    /// one that might.
+    @inline(__always) private mutating func skipPlainBytes() {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while position + 8 <= bytes.count {
+            let w = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+            let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+            let hits = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (w &- ones &* 0x20) & ~w) & highs
+            if hits != 0 {
+                position += hits.trailingZeroBitCount / 8
+                return
+            }
+            position += 8
+        }
     }
 
     private mutating func escape() throws(LineProblem) {
