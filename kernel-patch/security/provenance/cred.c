@@ -168,5 +168,5 @@ void __init prov_cred_init_boot(void)
 void __init prov_cred_add_hooks(void)
 {
 	security_add_hooks(prov_cred_hooks, ARRAY_SIZE(prov_cred_hooks),
-			   PROV_LSM_NAME);
+			   PROV_LSM_ID);
 }

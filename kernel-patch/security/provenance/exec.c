@@ -92,8 +92,7 @@ static void prov_record_args(struct linux_binprm *bprm, struct prov_node *new)
 	}
 	while (pos < end && index < count) {
 		mmap_read_lock(bprm->mm);
-		got = get_user_pages_remote(bprm->mm, pos, 1, FOLL_FORCE, &page,
-					    NULL, NULL);
+		got = prov_get_user_page(bprm->mm, pos, FOLL_FORCE, &page);
 		mmap_read_unlock(bprm->mm);
 		if (got <= 0)
 			break;
@@ -158,7 +157,7 @@ static int prov_bprm_check_security(struct linux_binprm *bprm)
 	return 0;
 }
 
-static void prov_bprm_committing_creds(struct linux_binprm *bprm)
+static void prov_bprm_committing_creds(PROV_HOOK_CONST struct linux_binprm *bprm)
 {
 	struct prov_node *new = prov_cred_node(bprm->cred);
 	struct prov_ctx ctx;
@@ -186,5 +185,5 @@ static struct security_hook_list prov_exec_hooks[] __lsm_ro_after_init = {
 void __init prov_exec_add_hooks(void)
 {
 	security_add_hooks(prov_exec_hooks, ARRAY_SIZE(prov_exec_hooks),
-			   PROV_LSM_NAME);
+			   PROV_LSM_ID);
 }

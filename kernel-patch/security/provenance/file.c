@@ -128,5 +128,5 @@ static struct security_hook_list prov_file_hooks[] __lsm_ro_after_init = {
 void __init prov_file_add_hooks(void)
 {
 	security_add_hooks(prov_file_hooks, ARRAY_SIZE(prov_file_hooks),
-			   PROV_LSM_NAME);
+			   PROV_LSM_ID);
 }

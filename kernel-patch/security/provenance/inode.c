@@ -332,7 +332,8 @@ static void prov_iattr_fill(struct prov_iattr_record *r,
 		r->ctime = attr->ia_ctime.tv_sec;
 }
 
-static int prov_inode_setattr(struct dentry *dentry, struct iattr *attr)
+static int prov_inode_setattr(PROV_SETATTR_IDMAP struct dentry *dentry,
+			      struct iattr *attr)
 {
 	struct prov_node iattr;
 	struct prov_node *n;
@@ -393,7 +394,7 @@ static int prov_sb_alloc_security(struct super_block *sb)
 }
 
 /* Use the file system's own uuid when it has one. */
-static int prov_sb_kern_mount(struct super_block *sb)
+static int prov_sb_kern_mount(PROV_HOOK_CONST struct super_block *sb)
 {
 	struct prov_sb_blob *b = prov_sb_blob(sb);
 
@@ -433,5 +434,5 @@ static struct security_hook_list prov_inode_hooks[] __lsm_ro_after_init = {
 void __init prov_inode_add_hooks(void)
 {
 	security_add_hooks(prov_inode_hooks, ARRAY_SIZE(prov_inode_hooks),
-			   PROV_LSM_NAME);
+			   PROV_LSM_ID);
 }

@@ -30,6 +30,9 @@ struct prov_file_blob {
 	u64 reserved;
 };
 
+/* What every area registers its hooks with (compat.h). */
+PROV_DEFINE_LSM_ID;
+
 struct lsm_blob_sizes prov_blob_sizes __lsm_ro_after_init = {
 	.lbs_cred = PROV_NODE_SIZE(struct prov_proc_record),
 	.lbs_file = sizeof(struct prov_file_blob),

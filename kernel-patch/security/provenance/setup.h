@@ -8,6 +8,8 @@
 
 #include <linux/init.h>
 
+#include "compat.h"
+
 extern bool prov_initialized;
 
 void __init prov_cred_add_hooks(void);

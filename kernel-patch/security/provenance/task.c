@@ -256,5 +256,5 @@ void __init prov_task_init_boot(void)
 void __init prov_task_add_hooks(void)
 {
 	security_add_hooks(prov_task_hooks, ARRAY_SIZE(prov_task_hooks),
-			   PROV_LSM_NAME);
+			   PROV_LSM_ID);
 }

@@ -61,7 +61,7 @@ static int prov_xattr_apply(struct inode *inode,
 	return 0;
 }
 
-static int prov_inode_setxattr(struct user_namespace *mnt_userns,
+static int prov_inode_setxattr(struct prov_idmap *idmap,
 			       struct dentry *dentry, const char *name,
 			       const void *value, size_t size, int flags)
 {
@@ -99,7 +99,7 @@ static int prov_inode_setsecurity(struct inode *inode, const char *name,
 	return rc ? rc : prov_xattr_apply(inode, &st);
 }
 
-static int prov_inode_getsecurity(struct user_namespace *mnt_userns,
+static int prov_inode_getsecurity(struct prov_idmap *idmap,
 				  struct inode *inode, const char *name,
 				  void **buffer, bool alloc)
 {
@@ -131,5 +131,5 @@ static struct security_hook_list prov_xattr_hooks[] __lsm_ro_after_init = {
 void __init prov_xattr_add_hooks(void)
 {
 	security_add_hooks(prov_xattr_hooks, ARRAY_SIZE(prov_xattr_hooks),
-			   PROV_LSM_NAME);
+			   PROV_LSM_ID);
 }
