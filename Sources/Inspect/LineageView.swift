@@ -105,33 +105,56 @@ public struct LineageView: Sendable {
         }
         spansMachines = machines.count > 1
 
-        // links between objects, in flow direction, without the folded kinds
-        var linkIndex: [Int: Int] = [:]  // sender * count + receiver -> link
+        // links between objects, in flow direction, without the folded kinds:
+        // (sender << 32 | receiver, relation type) pairs, sorted and deduplicated
         let folded: Set<UInt64> = [GraphTypes.argv, GraphTypes.envp]
-        let count = objects.count
+        var pairs: [(key: UInt64, type: UInt16)] = []
         for node in versionNodes {
             let o = Int(objectOfNode[Int(node)])
+            if folded.contains(objects[o].key.type) { continue }
             let edges = direction == .ancestors ? graph.incoming(node) : graph.outgoing(node)
             for e in edges where graph.relationType(of: e) != GraphTypes.named {
                 let other = direction == .ancestors ? graph.edgeSender[Int(e)] : graph.edgeReceiver[Int(e)]
                 let p = Int(objectOfNode[Int(other)])
-                guard p >= 0, p != o else { continue }
-                if folded.contains(objects[p].key.type) || folded.contains(objects[o].key.type) { continue }
+                guard p >= 0, p != o, !folded.contains(objects[p].key.type) else { continue }
                 let (s, r) = direction == .ancestors ? (p, o) : (o, p)
-                let name = graph.relationName(of: e)
-                if let l = linkIndex[s * count + r] {
-                    if !links[l].relations.contains(name) { links[l].relations.append(name) }
-                } else {
-                    linkIndex[s * count + r] = links.count
-                    links.append(LineageLink(sender: s, receiver: r, relations: [name]))
-                }
+                pairs.append((UInt64(s) << 32 | UInt64(r), graph.edgeType[Int(e)]))
             }
         }
-        for l in links.indices { links[l].relations.sort() }
-        links.sort { ($0.receiver, $0.sender) < ($1.receiver, $1.sender) }
-        var adjacency = [[Int]](repeating: [], count: objects.count)
+        pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.type < $1.type }
+        var shared: [[UInt16]: [String]] = [:]  // one array per set of relation types
+        var i = 0
+        while i < pairs.count {
+            let key = pairs[i].key
+            var types: [UInt16] = []
+            while i < pairs.count && pairs[i].key == key {
+                if types.last != pairs[i].type { types.append(pairs[i].type) }
+                i += 1
+            }
+            let names: [String]
+            if let known = shared[types] {
+                names = known
+            } else {
+                names = types.map { t in
+                    let word = graph.relationTypes[Int(t)]
+                    return RelationType(rawValue: word).name ?? "unknown(0x\(String(word, radix: 16)))"
+                }.sorted()
+                shared[types] = names
+            }
+            links.append(LineageLink(sender: Int(key >> 32), receiver: Int(key & 0xFFFF_FFFF), relations: names))
+        }
+        pairs = []
+
+        // per object, its child links in tree order (compressed rows)
+        childStart = [Int](repeating: 0, count: objects.count + 1)
+        for link in links { childStart[(direction == .ancestors ? link.receiver : link.sender) + 1] += 1 }
+        for o in objects.indices { childStart[o + 1] += childStart[o] }
+        var next = childStart
+        childOrder = [Int](repeating: 0, count: links.count)
         for (l, link) in links.enumerated() {
-            adjacency[direction == .ancestors ? link.receiver : link.sender].append(l)
+            let parent = direction == .ancestors ? link.receiver : link.sender
+            childOrder[next[parent]] = l
+            next[parent] += 1
         }
         let snapshot = (objects: self.objects, links: self.links, direction: self.direction)
         // data flows first, then links made only of metadata relations
@@ -141,7 +164,9 @@ public struct LineageView: Sendable {
             let metadata = link.relations.allSatisfy(Self.metadataRelations.contains) ? 1 : 0
             return (metadata, o.typeName, o.names.first ?? "", o.key.id)
         }
-        childLinks = adjacency.map { $0.sorted { order($0) < order($1) } }
+        for o in objects.indices where childStart[o + 1] - childStart[o] > 1 {
+            childOrder[childStart[o]..<childStart[o + 1]].sort { order($0) < order($1) }
+        }
     }
 
     /// Relations that carry metadata or context rather than content; links
@@ -151,8 +176,10 @@ public struct LineageView: Sendable {
         "listxattr", "read_link", "ran_on", "open", "file_lock", "inode_create",
     ]
 
-    /// Per object, the links to its children in tree order.
-    private var childLinks: [[Int]] = []
+    /// Per object, the links to its children in tree order:
+    /// `childOrder[childStart[o]..<childStart[o + 1]]`.
+    private var childStart: [Int] = []
+    private var childOrder: [Int] = []
 
     /// Whether an object is folded into another (arguments, environment)
     /// rather than shown on its own.
@@ -187,7 +214,7 @@ public struct LineageView: Sendable {
     /// Objects sending to (ancestors) or receiving from (descendants)
     /// `object` in tree order, with the relations between them.
     public func children(of object: Int) -> [(object: Int, relations: [String])] {
-        childLinks[object].map { l in
+        childOrder[childStart[object]..<childStart[object + 1]].map { l in
             let link = links[l]
             return (direction == .ancestors ? link.sender : link.receiver, link.relations)
         }

@@ -128,6 +128,13 @@ public struct ProvGraph: Sendable {
         return (start, edges)
     }
 
+    /// Frees the identifier and name lookup tables once the query's targets
+    /// are resolved (`node(_:)` and `nameIndex(of:)` answer nil afterwards).
+    public mutating func releaseLookups() {
+        index = [:]
+        nameLookup = [:]
+    }
+
     /// Edges whose receiver is `node` (information flowing in).
     public func incoming(_ node: Int32) -> ArraySlice<Int32> {
         incomingEdges[Int(incomingStart[Int(node)])..<Int(incomingStart[Int(node) + 1])]

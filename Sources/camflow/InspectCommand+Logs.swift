@@ -79,6 +79,7 @@ extension InspectCommand {
         do { lineage = try Lineage(graph: graph, target: target, direction: direction) } catch {
             fail("\(flag): \(error) (\(logs.joined(separator: ", ")))")
         }
+        graph.releaseLookups()
         let view = LineageView(graph: graph, lineage: lineage)
         let word = direction == .ancestors ? "ancestors" : "descendants"
         let shown = view.objects.indices.filter { !view.isFolded($0) }.count - view.roots.count
