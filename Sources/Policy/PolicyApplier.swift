@@ -2,7 +2,10 @@ import Provenance
 
 /// The provenance LSM's securityfs directory is missing.
 public struct ProvenanceNotPresent: Error, Equatable, CustomStringConvertible {
+    /// The securityfs directory that was looked at.
     public var root: String
+    /// Creates the error for the directory `root`.
+    public init(root: String) { self.root = root }
     public var description: String {
         "provenance LSM not present: \(root) has no 'enable' file (is securityfs mounted and the LSM enabled?)"
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Inspect
+import Policy
 import Provenance
 
 /// `camflow inspect`: decode identifiers, and summarize, convert and query
@@ -9,6 +10,7 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Decode identifiers; summarize, convert and trace the lineage of recorded logs.",
         usage: """
+            camflow inspect [--json] [--securityfs-root DIR]
             camflow inspect --id ID
             camflow inspect LOG...
             camflow inspect --to spade|w3c [--output FILE] LOG...
@@ -18,7 +20,8 @@ struct InspectCommand: ParsableCommand {
         discussion: """
             A LOG is a file written by `camflow record` in W3C PROV-JSON (one document per \
             line) or SPADE JSON (one object per line); the format is detected per file and \
-            `-` reads standard input. Logs are streamed, never loaded whole. Several logs \
+            `-` reads standard input. Without arguments, prints the kernel's capture state \
+            as `camflow ctl -s` does (as one JSON object with --json). Logs are streamed, never loaded whole. Several logs \
             (for example from two machines) are read as one graph. With only LOGs, prints \
             the number of nodes and relations of each type, the machines and boots, the time \
             span and every invalid line (exit status 1 if there is one). PATH is an absolute \
@@ -52,6 +55,13 @@ struct InspectCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Where --to writes (default: standard output).", valueName: "file"))
     var output: String?
 
+    @Flag(help: "Print the capture state as JSON (without LOGs).")
+    var json = false
+
+    @Option(name: .customLong("securityfs-root"),
+            help: ArgumentHelp("securityfs directory of the provenance LSM (capture state).", valueName: "dir"))
+    var securityFSRoot = SecurityFS.defaultRoot
+
     @Argument(help: ArgumentHelp("Recorded logs.", valueName: "log"))
     var logs: [String] = []
 
@@ -75,11 +85,17 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
-    /// Capture state (as `camflow ctl -s`, and `--json`): provided by the
-    /// policy side (`CaptureState` in Sources/Policy) and wired here. Until
-    /// then `camflow inspect` without arguments prints its usage.
+    /// Capture state: what `camflow ctl -s` prints, or one JSON object with
+    /// `--json`, read from the kernel's securityfs files.
     func runCaptureState() {
-        print(InspectCommand.helpMessage())
+        let fs = SecurityFS(root: securityFSRoot)
+        guard fs.isPresent else { fail("\(ProvenanceNotPresent(root: fs.root))") }
+        do {
+            let state = try CaptureState.read(from: fs)
+            print(json ? state.json() : state.text(), terminator: "")
+        } catch {
+            fail("cannot read the capture state: \(error)")
+        }
     }
 
     /// Fails with one line when an option is used outside its mode.
@@ -94,9 +110,13 @@ struct InspectCommand: ParsableCommand {
             if depth != nil { misplaced.append("--depth") }
             if dot != nil { misplaced.append("--dot") }
         }
+        if json { misplaced.append("--json") }
         if mode != "--to" {
             if to != nil { misplaced.append("--to") }
             if output != nil { misplaced.append("--output") }
+        }
+        if misplaced.first == "--json" {
+            fail("--json prints the capture state: it takes no LOG and no other mode")
         }
         if let first = misplaced.first {
             let needed = first == "--output" ? "--to" : "--ancestors or --descendants"

@@ -121,10 +121,11 @@ final class InspectCLITests: XCTestCase {
         XCTAssertTrue(svg.stdout.contains(">receive_packet</text>"), svg.stdout)
     }
 
-    func testNoArgumentsPrintsUsage() throws {
-        let result = try CLI.run(["inspect"])
+    func testHelpShowsEveryMode() throws {
+        let result = try CLI.run(["inspect", "--help"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("camflow inspect --ancestors PATH|ID"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("camflow inspect [--json]"), result.stdout)
     }
 
     func testBadInputsGiveOneClearError() throws {
