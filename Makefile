@@ -11,7 +11,7 @@ KERNEL ?= 6.1
 CAMFLOW_BIN ?=
 
 .PHONY: all build release test unit e2e kernel check checkpatch demo bench bench-kernel deps clean \
-	install uninstall deb deb-test
+	install uninstall deb deb-test e2e-6.12 boot-test
 
 all: build
 
@@ -30,7 +30,8 @@ test: unit
 unit: deps
 	$(SWIFT) build
 	$(SWIFT) test
-	$(PYTHON) -m pytest -q Tests/tools Tests/packaging --ignore=Tests/packaging/test_deb.py
+	$(PYTHON) -m pytest -q Tests/tools Tests/packaging --ignore=Tests/packaging/test_deb.py \
+		--ignore=Tests/packaging/test_real_boot.py
 
 kernel: deps
 	@kernel-patch/scripts/build-kernel --version $(KERNEL)
@@ -40,12 +41,22 @@ checkpatch:
 
 # VM end-to-end suite: builds the kernel and the release binary first.
 e2e: kernel release
-	CAMFLOW_KERNEL=$$(kernel-patch/scripts/build-kernel) \
+	CAMFLOW_KERNEL=$$(kernel-patch/scripts/build-kernel --version $(KERNEL)) \
 	CAMFLOW_BIN=$(CURDIR)/.build/release/camflow \
 	$(PYTHON) -m pytest -v Tests/e2e
 
 # Everything CI runs.
 check: deps checkpatch unit e2e deb-test
+
+# The real boot: Debian 12 (debootstrap) with both packages under qemu and
+# systemd (Tests/packaging/test_real_boot.py; docs/install.md).
+boot-test: release
+	CAMFLOW_BIN=$(CURDIR)/.build/release/camflow \
+	$(PYTHON) -m pytest -v Tests/packaging/test_real_boot.py
+
+# The end-to-end suite on Linux 6.12 (make e2e runs it on $(KERNEL), 6.1).
+e2e-6.12:
+	$(MAKE) e2e KERNEL=6.12
 
 demo: kernel release
 	@packaging/vm/demo --kernel "$$(kernel-patch/scripts/build-kernel)" \
