@@ -15,11 +15,35 @@
 
 extern struct lsm_blob_sizes prov_blob_sizes;
 
+/* An edge recorded into a task version (see struct prov_task_blob). */
+struct prov_seen_edge {
+	u64 type;
+	u64 id;			/* source node id */
+	u32 version;		/* source version */
+	u32 to_version;		/* task version the edge went into */
+	u32 epoch;
+};
+
+#define PROV_SEEN_EDGES 4
+
 /* Task blob: the node and the clone edge waiting for the child to run. */
 struct prov_task_blob {
 	struct prov_src clone_src;	/* parent task at clone time */
 	u64 clone_flags;
 	u32 clone_pending;		/* clone edge not recorded yet */
+	/*
+	 * Graph economy: the task read something that has not yet been
+	 * recorded as flowing into its process memory (task -> memory edge
+	 * deferred).  Only the task itself sets and clears it.
+	 */
+	u32 mem_pending;
+	/*
+	 * Graph economy: recent edges into the task, so that an edge already
+	 * recorded into the current task version is not recorded again.
+	 * Under the task node lock.
+	 */
+	struct prov_seen_edge seen[PROV_SEEN_EDGES];
+	u32 seen_next;
 	struct prov_node node;		/* last member, see struct prov_node */
 };
 

@@ -22,6 +22,7 @@ struct prov_policy {
 	bool compress_node;	/* version only nodes with an outgoing edge */
 	bool compress_edge;	/* drop an edge equal to the previous one */
 	bool duplicate;		/* re-write nodes with every edge */
+	bool economy;		/* defer and coalesce task -> memory edges */
 	u64 node_filter;	/* node subtypes never recorded */
 	u64 derived_filter;	/* relation subtypes never recorded */
 	u64 generated_filter;
@@ -45,6 +46,11 @@ static inline bool prov_enabled(void)
 static inline bool prov_all(void)
 {
 	return READ_ONCE(prov_policy.all);
+}
+
+static inline bool prov_economy(void)
+{
+	return READ_ONCE(prov_policy.economy);
 }
 
 static inline u32 prov_current_epoch(void)

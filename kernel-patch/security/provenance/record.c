@@ -17,11 +17,24 @@
  * source is marked before the destination accepts the edge, so the graph
  * stays acyclic.  Nodes are always written before the edges naming them.
  * No two node locks are ever held together.
+ *
+ * Graph economy (policy "economy", on by default; docs/design.md):
+ *
+ *  - a read by a single-threaded task records entity -> task and marks
+ *    the task -> process memory edge as pending instead of writing it;
+ *    the pending edge is written, from the task version that took all
+ *    the reads, before anything reads that memory (a write, a clone,
+ *    exec, a credential change) and when the task is freed.  As the
+ *    task version then has no outgoing edge, a path walk's permission
+ *    checks and the reads that follow all go into one task version;
+ *  - an edge equal (type, source version) to one of the last few edges
+ *    recorded into the same task version is not recorded again.
  */
 
 #include <linux/atomic.h>
 #include <linux/lockdep.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/string.h>
 
 #include "common.h"
@@ -307,6 +320,56 @@ void prov_source(struct prov_node *n, struct prov_src *src)
 	prov_unlock(n, flags);
 }
 
+/*
+ * Graph economy: the last edges recorded into a task, each with the task
+ * version it went into.  An edge equal to one already recorded into the
+ * current version (same type, same source version, same epoch) adds
+ * nothing and is not recorded again.
+ */
+static struct prov_task_blob *prov_seen_blob(struct prov_node *to)
+{
+	if (to->class != PROV_CLASS_TASK || !prov_economy())
+		return NULL;
+	return container_of(to, struct prov_task_blob, node);
+}
+
+static bool prov_seen_locked(u64 type, const struct prov_src *src,
+			     struct prov_node *to)
+{
+	struct prov_task_blob *b = prov_seen_blob(to);
+	const struct prov_seen_edge *e;
+	u32 epoch = prov_current_epoch();
+	int i;
+
+	if (!b)
+		return false;
+	for (i = 0; i < PROV_SEEN_EDGES; i++) {
+		e = &b->seen[i];
+		if (e->type == type && e->id == src->id.node.id &&
+		    e->version == src->id.node.version &&
+		    e->to_version == to->rec.c.elt.identifier.node.version &&
+		    e->epoch == epoch)
+			return true;
+	}
+	return false;
+}
+
+static void prov_seen_add_locked(u64 type, const struct prov_src *src,
+				 struct prov_node *to)
+{
+	struct prov_task_blob *b = prov_seen_blob(to);
+	struct prov_seen_edge *e;
+
+	if (!b)
+		return;
+	e = &b->seen[b->seen_next++ % PROV_SEEN_EDGES];
+	e->type = type;
+	e->id = src->id.node.id;
+	e->version = src->id.node.version;
+	e->to_version = to->rec.c.elt.identifier.node.version;
+	e->epoch = prov_current_epoch();
+}
+
 static void prov_sink_locked(u64 type, const struct prov_src *src,
 			     struct prov_node *to, const struct prov_edge *edge)
 {
@@ -323,12 +386,16 @@ static void prov_sink_locked(u64 type, const struct prov_src *src,
 	to->prev_version = from->version;
 	to->prev_epoch = epoch;
 	relabel = prov_relabels(type, src, to);
+	if (!relabel && READ_ONCE(prov_policy.compress_edge) &&
+	    prov_seen_locked(type, src, to))
+		return;
 	/* The version receiving the flow carries its labels. */
 	if (prov_needs_version(type, to, relabel))
 		prov_version_locked(to, prov_version_type(to),
 				    relabel ? src : NULL);
 	else if (relabel)
 		prov_propagate_locked(src, to);
+	prov_seen_add_locked(type, src, to);
 	prov_write_locked(to);
 	prov_write_relation(type, &src->id, &to->rec.c.elt.identifier, edge);
 }
@@ -468,10 +535,56 @@ static bool prov_shape_ok(u32 f)
 	return (f & PROV_FLAG_TRACKED) || prov_all();
 }
 
+/*
+ * Graph economy: the task blob of @task if the task -> memory edge of a
+ * read may wait: @task is current's and current is the only thread of
+ * its process (no other thread can read the memory meanwhile; a clone
+ * writes the pending edge first).
+ */
+static struct prov_task_blob *prov_defer_blob(struct prov_node *task)
+{
+	if (!prov_economy() || task->class != PROV_CLASS_TASK || !in_task())
+		return NULL;
+	if (task != prov_task_node(current) || !thread_group_empty(current))
+		return NULL;
+	return container_of(task, struct prov_task_blob, node);
+}
+
+/*
+ * Write the task -> memory edge a read left pending.  @proc must be the
+ * process memory of @task: the memory the reads went into.
+ */
+void prov_flush_memory(struct prov_node *task, struct prov_node *proc)
+{
+	struct prov_task_blob *b;
+
+	if (!task || !proc || task->class != PROV_CLASS_TASK)
+		return;
+	b = container_of(task, struct prov_task_blob, node);
+	if (likely(!READ_ONCE(b->mem_pending)))
+		return;
+	WRITE_ONCE(b->mem_pending, 0);
+	if (!prov_shape_ok(prov_flags(task) | prov_flags(proc)))
+		return;
+	prov_relate(RL_PROC_WRITE, task, proc, NULL);
+}
+
+/* As prov_flush_memory, if @proc is the memory of current's @task. */
+static void prov_flush_current_memory(struct prov_node *task,
+				      struct prov_node *proc)
+{
+	if (!in_task() || task != prov_task_node(current) ||
+	    proc != prov_cred_node(current_cred()))
+		return;
+	prov_flush_memory(task, proc);
+}
+
 /* An entity was read by a process: entity -> task -> process memory. */
 void prov_uses(u64 type, struct prov_node *entity, struct prov_node *task,
 	       struct prov_node *proc, const struct prov_edge *edge)
 {
+	struct prov_task_blob *b;
+
 	if (!prov_shape_ok(prov_flags(entity) | prov_flags(task) |
 			   prov_flags(proc)))
 		return;
@@ -480,6 +593,11 @@ void prov_uses(u64 type, struct prov_node *entity, struct prov_node *task,
 	prov_copy_name(task, proc);
 	prov_relate(type, entity, task, edge);
 	prov_kernel_link(task);
+	b = prov_defer_blob(task);
+	if (b) {
+		WRITE_ONCE(b->mem_pending, 1);
+		return;
+	}
 	prov_relate(RL_PROC_WRITE, task, proc, NULL);
 }
 
@@ -509,6 +627,7 @@ void prov_generates(u64 type, struct prov_node *proc, struct prov_node *task,
 	if (!prov_should_record(type, task, entity))
 		return;
 	prov_copy_name(task, proc);
+	prov_flush_current_memory(task, proc);
 	prov_relate(RL_PROC_READ, proc, task, NULL);
 	prov_kernel_link(task);
 	prov_relate(type, task, entity, edge);

@@ -52,6 +52,7 @@ void prov_kernel_link(struct prov_node *task);
 void prov_terminate(u64 type, struct prov_node *n);
 void prov_retype(struct prov_node *n, u64 type);
 void prov_copy_name(struct prov_node *task, struct prov_node *proc);
+void prov_flush_memory(struct prov_node *task, struct prov_node *proc);
 
 /* Capture shapes. */
 void prov_uses(u64 type, struct prov_node *entity, struct prov_node *task,

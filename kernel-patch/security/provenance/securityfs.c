@@ -473,6 +473,7 @@ static const struct prov_fs_file prov_fs_files[] = {
 	{ "compress_node", 0644, &prov_policy.compress_node, &prov_bool_fops },
 	{ "compress_edge", 0644, &prov_policy.compress_edge, &prov_bool_fops },
 	{ "duplicate", 0644, &prov_policy.duplicate, &prov_bool_fops },
+	{ "economy", 0644, &prov_policy.economy, &prov_bool_fops },
 	{ "node_filter", 0644, &prov_policy.node_filter, &prov_filter_fops },
 	{ "derived_filter", 0644, &prov_policy.derived_filter,
 	  &prov_filter_fops },

@@ -21,6 +21,7 @@ struct prov_policy prov_policy = {
 	.should_version = true,
 	.compress_node = true,
 	.compress_edge = true,
+	.economy = true,
 };
 
 atomic_t prov_epoch = ATOMIC_INIT(1);

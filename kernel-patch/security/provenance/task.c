@@ -206,6 +206,7 @@ static int prov_task_alloc(struct task_struct *task,
 		return 0;
 	child = &b->node;
 	b->clone_pending = 0;
+	b->mem_pending = 0;
 	prov_node_setup(child, PROV_CLASS_TASK, task, ACT_TASK);
 	/* Threads of an opaque process are opaque. */
 	if (prov_is_opaque_cred(current_cred()))
@@ -214,6 +215,8 @@ static int prov_task_alloc(struct task_struct *task,
 		return 0;
 	if (prov_is_tracked(ctx.proc) && !prov_is_tracked(ctx.task))
 		prov_set_flags(ctx.task, PROV_FLAG_TRACKED, 0);
+	/* The child starts from the memory: reads waiting for it first. */
+	prov_flush_memory(ctx.task, ctx.proc);
 	prov_uses_two(RL_PROC_READ, ctx.proc, ctx.task, &edge);
 	if (prov_is_opaque(ctx.task) || prov_is_opaque(child))
 		return 0;
@@ -231,10 +234,16 @@ static int prov_task_alloc(struct task_struct *task,
 static void prov_task_free(struct task_struct *task)
 {
 	struct prov_task_blob *b = prov_task_blob(task);
+	const struct cred *cred;
 
 	if (!b || !prov_live(&b->node))
 		return;
 	prov_task_flush_clone(b);
+	/* Reads still waiting go into the memory before the task ends. */
+	if (READ_ONCE(b->mem_pending)) {
+		cred = rcu_dereference_protected(task->real_cred, true);
+		prov_flush_memory(&b->node, prov_cred_node(cred));
+	}
 	prov_terminate(RL_TERMINATE_TASK, &b->node);
 	prov_node_free(&b->node);
 }

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Graph economy workload (Tests/e2e/test_economy.py), run the same way with
+# the economy on and off: files read through a path walk, copied, piped,
+# sent over loopback TCP, by programs with names of their own (copies of
+# busybox under /tmp/eco/bin), then prov-bench counts the kernel records
+# per stat and per open+close.
+set -ex
+prov=/sys/kernel/security/provenance
+cat "$prov/economy" >/out/economy.txt
+mkdir -p /tmp/eco/bin /tmp/eco/d1/d2
+for p in cat tr sed wc nc sort; do cp /bin/busybox /tmp/eco/bin/$p; done
+printf 'alpha\nbeta\n' >/tmp/eco/d1/d2/in.txt
+printf 'gamma\n' >/tmp/eco/d1/other.txt
+/tmp/eco/bin/cat /tmp/eco/d1/d2/in.txt >/tmp/eco/copy.txt
+/tmp/eco/bin/cat /tmp/eco/d1/d2/in.txt /tmp/eco/d1/other.txt | /tmp/eco/bin/tr a-z A-Z >/tmp/eco/upper.txt
+/tmp/eco/bin/sed s/A/a/ /tmp/eco/upper.txt >/tmp/eco/sed.txt
+/tmp/eco/bin/wc -l </tmp/eco/copy.txt >/tmp/eco/count.txt
+/tmp/eco/bin/sort /tmp/eco/sed.txt /tmp/eco/count.txt >/tmp/eco/sorted.txt
+# loopback TCP: the received file derives from what the client read
+/tmp/eco/bin/nc -l -p 5555 >/tmp/eco/net.txt &
+server=$!
+sleep 1
+/tmp/eco/bin/nc -w 2 127.0.0.1 5555 </tmp/eco/sorted.txt
+wait "$server"
+grep -q GaMMA /tmp/eco/net.txt
+# kernel records per operation (securityfs "sent" around each loop)
+prov-bench --scale 0.05 --dir /tmp/eco-bench stat open+close fstat >/out/records.txt
