@@ -1,0 +1,30 @@
+#!/bin/sh
+# Guest side of `make bench-kernel` (run by packaging/vm/run as the
+# workload).  /opt/extra/modes lists the modes to run, in order, one a
+# line; /opt/extra/scale the iteration scale.  Each mode sets the capture
+# policy through securityfs, runs prov-bench and appends its lines,
+# prefixed with the mode, to /out/bench.txt.
+prov=/sys/kernel/security/provenance
+scale=$(cat /opt/extra/scale 2>/dev/null || echo 1)
+set_policy() {
+	printf '%s' "$1" >"$prov/enable" && printf '%s' "$2" >"$prov/all"
+}
+while read -r mode; do
+	track=""
+	case "$mode" in
+	baseline) ;;
+	off) set_policy 0 0 || exit 1 ;;
+	untracked) set_policy 1 0 || exit 1 ;;
+	tracked) set_policy 1 0 || exit 1; track=--track ;;
+	whole) set_policy 1 1 || exit 1 ;;
+	*) echo "guest.sh: unknown mode '$mode'" >&2; exit 2 ;;
+	esac
+	prov-bench $track --scale "$scale" --dir /tmp/prov-bench >/tmp/bench.part || exit 1
+	sed "s/^/$mode /" /tmp/bench.part >>/out/bench.txt
+	# let the recorder catch up before the next mode
+	[ -d "$prov" ] && printf 1 >"$prov/flush" 2>/dev/null
+	sleep 1
+done </opt/extra/modes
+# whole-system capture back on for the rest of the boot
+[ -d "$prov" ] && set_policy 1 1
+exit 0
