@@ -7,4 +7,6 @@ cat /tmp/a > /tmp/b
 cat /tmp/c
 sleep 1
 echo 0 > $prov/enable
+# a hook that checked "enable" just before it changed may still be writing
+sleep 1
 od -An -tu8 -N8 $prov/sent | tr -d ' ' > /out/sent
