@@ -44,12 +44,16 @@ void prov_proc_update_secid(struct prov_node *proc)
 	unsigned long flags;
 	u32 secid;
 
-	/* Racy hint: a stale secid is refreshed by a later hook. */
-	if (data_race(proc->recorded_epoch == prov_current_epoch()))
+	/*
+	 * A committed cred never changes: its secid is read once.  Racy
+	 * hint: two CPUs may both read it.
+	 */
+	if (data_race(proc->state & PROV_NODE_SECID))
 		return;
 	security_cred_getsecid(proc->obj, &secid);
 	prov_lock(proc, &flags);
 	proc->rec.proc.node.secid = secid;
+	proc->state |= PROV_NODE_SECID;
 	prov_unlock(proc, flags);
 }
 

@@ -75,6 +75,20 @@ static void prov_inode_update_type(struct inode *inode, struct prov_node *n)
 		prov_retype(n, type);
 }
 
+/* Could a hook of current record @n (see prov_shape_ok)? */
+static bool prov_inode_may_record(const struct prov_node *n)
+{
+	const struct prov_node *task, *proc;
+
+	if (prov_all() || prov_is_tracked(n))
+		return true;
+	if (!in_task())
+		return true;
+	task = prov_task_node(current);
+	proc = prov_cred_node(current_cred());
+	return (task && prov_is_tracked(task)) || (proc && prov_is_tracked(proc));
+}
+
 struct prov_node *prov_inode_get(struct inode *inode)
 {
 	struct prov_node *n = prov_inode_node(inode);
@@ -84,8 +98,13 @@ struct prov_node *prov_inode_get(struct inode *inode)
 	if (!n)
 		return NULL;
 	prov_inode_update_type(inode, n);
-	/* Racy hint: a stale secid is refreshed by a later hook. */
-	if (data_race(n->recorded_epoch != prov_current_epoch())) {
+	/*
+	 * Racy hint: a stale secid is refreshed by a later hook.  Only a
+	 * node that may be recorded now is refreshed: capture is
+	 * whole-system or the inode or current is tracked.
+	 */
+	if (data_race(n->recorded_epoch != prov_current_epoch()) &&
+	    prov_inode_may_record(n)) {
 		security_inode_getsecid(inode, &secid);
 		prov_lock(n, &flags);
 		n->rec.inode.node.secid = secid;

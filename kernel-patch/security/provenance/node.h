@@ -77,6 +77,7 @@ enum prov_class {
 #define PROV_NODE_OUTGOING	0x0001	/* this version has an outgoing edge */
 #define PROV_NODE_NAME_WEAK	0x0002	/* named from a dentry, not a path */
 #define PROV_NODE_ARGS_DONE	0x0004	/* exec arguments recorded */
+#define PROV_NODE_SECID		0x0008	/* secid read (creds never change) */
 
 struct prov_node {
 	/*

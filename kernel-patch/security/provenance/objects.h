@@ -37,6 +37,8 @@ struct prov_task_blob {
 	 * deferred).  Only the task itself sets and clears it.
 	 */
 	u32 mem_pending;
+	/* Node id of the cred the task's secid was last read from. */
+	u64 secid_cred_id;
 	/*
 	 * Graph economy: recent edges into the task, so that an edge already
 	 * recorded into the current task version is not recorded again.

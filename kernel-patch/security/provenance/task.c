@@ -122,18 +122,25 @@ u64 prov_current_task_id(void)
 	return n ? prov_node_id(n) : 0;
 }
 
-static void prov_task_update_secid(struct prov_node *task)
+/*
+ * The task's secid comes from its objective cred: read it again only when
+ * that cred changed (cred node ids are never reused).  Only current's own
+ * hooks call this.
+ */
+static void prov_task_update_secid(struct prov_task_blob *b)
 {
+	struct prov_node *cred = prov_cred_node(current_real_cred());
+	u64 cred_id = cred ? prov_node_id(cred) : 0;
 	unsigned long flags;
 	u32 secid;
 
-	/* Racy hint: a stale secid is refreshed by a later hook. */
-	if (data_race(task->recorded_epoch == prov_current_epoch()))
+	if (cred_id && READ_ONCE(b->secid_cred_id) == cred_id)
 		return;
 	security_task_getsecid_obj(current, &secid);
-	prov_lock(task, &flags);
-	task->rec.task.node.secid = secid;
-	prov_unlock(task, flags);
+	prov_lock(&b->node, &flags);
+	b->node.rec.task.node.secid = secid;
+	prov_unlock(&b->node, flags);
+	WRITE_ONCE(b->secid_cred_id, cred_id);
 }
 
 /* Record the clone edge of a task that has not done so yet. */
@@ -187,7 +194,7 @@ bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep)
 		return true;
 	}
 	prov_proc_update_secid(ctx->proc);
-	prov_task_update_secid(ctx->task);
+	prov_task_update_secid(b);
 	if (may_sleep)
 		prov_name_exe(ctx->proc);
 	prov_task_flush_clone(b);
