@@ -12,6 +12,10 @@ for p in cat tr sed wc nc sort; do cp /bin/busybox /tmp/eco/bin/$p; done
 printf 'alpha\nbeta\n' >/tmp/eco/d1/d2/in.txt
 printf 'gamma\n' >/tmp/eco/d1/other.txt
 /tmp/eco/bin/cat /tmp/eco/d1/d2/in.txt >/tmp/eco/copy.txt
+# The pipeline's output file exists before it runs: otherwise tr creating it
+# in /tmp/eco races with cat's path walk through /tmp/eco, and whether cat
+# derives from that new directory version changes from run to run.
+: >/tmp/eco/upper.txt
 /tmp/eco/bin/cat /tmp/eco/d1/d2/in.txt /tmp/eco/d1/other.txt | /tmp/eco/bin/tr a-z A-Z >/tmp/eco/upper.txt
 /tmp/eco/bin/sed s/A/a/ /tmp/eco/upper.txt >/tmp/eco/sed.txt
 /tmp/eco/bin/wc -l </tmp/eco/copy.txt >/tmp/eco/count.txt
