@@ -16,11 +16,10 @@
    records/s, records/s per core (= records / CPU seconds) and the ratio of
    the per-core rate to the baseline's, and the output size.
 
-The replay delivers records far faster than a kernel hands them over, so the
-recorder's output queue is made large enough (--queue-size, default 2G) for
-the log writer never to fall so far behind that chunks are dropped: the
+The recorder runs with its default output queue (--queue-size overrides
+it): when the log writer falls behind, the readers wait for room, so the
 figures are those of the whole pipeline (readers, encoders and the log
-writer thread, all counted in the CPU time), not of a drop.
+writer thread, all counted in the CPU time) with nothing dropped.
 
 Usage: bench.py --camflow BIN [--records N] [--work DIR] [--formats w3c,spade_json] [--queue-size SIZE] [--perf FILE]
 """
@@ -135,7 +134,7 @@ def main(argv):
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--work", default=str(ROOT / "out" / "bench"))
     parser.add_argument("--formats", default="w3c,spade_json")
-    parser.add_argument("--queue-size", default="2G",
+    parser.add_argument("--queue-size", default="",
                         help="[general] queue_size of the recorder (empty: its default); see docs/performance.md")
     parser.add_argument("--perf", help="profile each recorder run with perf record into PERF.<format>")
     args = parser.parse_args(argv[1:])
