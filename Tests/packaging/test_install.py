@@ -118,7 +118,13 @@ def test_unit_contract():
     flowd = (REPO / "packaging/systemd/camflowd.service").read_text()
     assert "Type=oneshot" in confd and "RemainAfterExit=yes" in confd
     assert "Before=sysinit.target camflowd.service" in confd
-    for line in ("Requires=camconfd.service", "After=camconfd.service",
+    # early in boot: right after the policy and local file systems, no wait
+    # for basic.target or the network (the kernel drops while nobody reads)
+    assert "DefaultDependencies=no" in flowd.splitlines()
+    assert "After=camconfd.service local-fs.target" in flowd.splitlines()
+    settings = [line for line in flowd.splitlines() if not line.startswith("#")]
+    assert not [line for line in settings if "network-online" in line], settings
+    for line in ("Requires=camconfd.service",
                  "ExecStart=/usr/bin/camflowd", "ExecReload=/bin/kill -HUP $MAINPID",
                  "KillSignal=SIGTERM", "Restart=on-failure", "NoNewPrivileges=yes",
                  "ProtectSystem=full"):
