@@ -78,6 +78,15 @@ public enum RecordDecoder {
 
     /// Decodes the record at the start of `bytes` (which may hold more records after it).
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> Record {
+        var scratch = DecodeScratch()
+        return try decode(bytes, scratch: &scratch)
+    }
+
+    /// Decodes the record at the start of `bytes`, putting text payloads
+    /// into the arrays of `scratch` (no allocation once they are large
+    /// enough, as long as the previous record was not kept).
+    public static func decode(_ bytes: UnsafeRawBufferPointer,
+                              scratch: inout DecodeScratch) throws(DecodeError) -> Record {
         guard bytes.count >= headerSize else { throw .truncatedHeader(available: bytes.count) }
         let hdr = bytes.loadUnaligned(as: prov_record_header.self)
         let size = try checkSize(hdr.size, available: bytes.count)
@@ -111,9 +120,9 @@ public enum RecordDecoder {
             return Record(header: header, element: e, node: n, payload: .packet(PacketInfo(length: r.len)))
         case .iattr: return try iattr(rec, header)
         case .string, .path, .address, .packetContent, .arg:
-            return try payloadRecord(rec, header, kind)
-        case .xattr: return try xattr(rec, header)
-        case .disc: return try disc(rec, header)
+            return try payloadRecord(rec, header, kind, into: &scratch.text)
+        case .xattr: return try xattr(rec, header, &scratch)
+        case .disc: return try disc(rec, header, into: &scratch.text)
         case .machine: return try machine(rec, header)
         }
     }

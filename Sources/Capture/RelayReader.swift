@@ -50,6 +50,8 @@ public final class RelayReader {
     private let fd: Int32
     private let buffer: UnsafeMutableRawBufferPointer
     private var filled = 0
+    /// Arrays the text payloads are decoded into, reused from record to record.
+    private var scratch = DecodeScratch()
 
     /// Default buffer size: a multiple of the largest record.
     public static let defaultBufferSize = 256 * 1024
@@ -97,6 +99,21 @@ public final class RelayReader {
     @discardableResult
     public func readAvailable(onRecord: (Record) -> Void,
                               onError: (DecodeError) -> Void = { _ in }) throws -> Int {
+        try withoutActuallyEscaping(onRecord) { onRecord in
+            try withoutActuallyEscaping(onError) { onError in
+                var consumer = ClosureConsumer(onRecord: onRecord, onError: onError)
+                return try readAvailable(into: &consumer)
+            }
+        }
+    }
+
+    /// Reads once and hands every complete record to `consumer`, in order
+    /// (the recorder's hot path: no closure context, no dynamic
+    /// exclusivity check per record).
+    /// - Returns: bytes read; 0 when no data was available (EAGAIN or end of file).
+    /// - Throws: `SystemError` for read errors other than EAGAIN/EINTR.
+    @discardableResult
+    public func readAvailable<Consumer: RecordConsumer>(into consumer: inout Consumer) throws -> Int {
         var n: Int
         repeat {
             n = read(fd, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
@@ -108,12 +125,23 @@ public final class RelayReader {
         if n == 0 { return 0 }
         stats.bytesRead += UInt64(n)
         filled += n
-        process(onRecord: onRecord, onError: onError)
+        // The counters and the payload scratch live in locals while the
+        // records are handed over (one class access per read, not per record).
+        var counters = stats
+        var payloads = DecodeScratch()
+        swap(&payloads, &scratch)
+        filled = process(into: &consumer, stats: &counters, scratch: &payloads)
+        swap(&payloads, &scratch)
+        stats = counters
         return n
     }
 
-    /// Decodes the complete records at the start of the buffer and keeps the rest.
-    private func process(onRecord: (Record) -> Void, onError: (DecodeError) -> Void) {
+    /// Decodes the complete records at the start of the buffer, moves the
+    /// rest to the front and returns how many bytes are left there.
+    private func process<Consumer: RecordConsumer>(
+        into consumer: inout Consumer, stats: inout ReaderStats, scratch: inout DecodeScratch
+    ) -> Int {
+        let filled = self.filled
         let data = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
         var offset = 0
         while filled - offset >= RecordDecoder.headerSize {
@@ -126,19 +154,19 @@ public final class RelayReader {
                 // The size cannot be trusted: no way to find the next record.
                 stats.framingErrors += 1
                 stats.discardedBytes += UInt64(filled - offset)
-                onError(error)
-                filled = 0
-                return
+                consumer.failed(error)
+                return 0
             }
             if size > rest.count { break }  // incomplete: wait for the next read
             stats.records += 1
             do {
-                let record = try RecordDecoder.decode(UnsafeRawBufferPointer(rebasing: rest[0..<size]))
+                let record = try RecordDecoder.decode(UnsafeRawBufferPointer(rebasing: rest[0..<size]),
+                                                      scratch: &scratch)
                 stats.decoded += 1
-                onRecord(record)
+                consumer.consume(record)
             } catch {
                 stats.undecodable += 1
-                onError(error)
+                consumer.failed(error)
             }
             offset += size
         }
@@ -146,6 +174,25 @@ public final class RelayReader {
         if tail > 0 && offset > 0, let base = buffer.baseAddress {
             memmove(base, base + offset, tail)
         }
-        filled = tail
+        return tail
     }
+}
+
+/// Receives the records a `RelayReader` decodes.
+public protocol RecordConsumer {
+    /// Called for each decoded record, in order. The record may be kept
+    /// (it is a value); its payload arrays are reused by the next record
+    /// only if it was not.
+    mutating func consume(_ record: Record)
+    /// Called for each record that could not be decoded, and for framing
+    /// errors (after which buffered bytes are dropped).
+    mutating func failed(_ error: DecodeError)
+}
+
+/// Adapts the closure-based `readAvailable`.
+private struct ClosureConsumer: RecordConsumer {
+    let onRecord: (Record) -> Void
+    let onError: (DecodeError) -> Void
+    func consume(_ record: Record) { onRecord(record) }
+    func failed(_ error: DecodeError) { onError(error) }
 }

@@ -103,7 +103,44 @@ public struct ByteBuffer: ByteSink {
         let n = bytes.count
         guard n > 0, let source = bytes.baseAddress else { return }
         reserve(n)
-        (base + count).update(from: source, count: n)
+        SmallCopy.copy(to: base + count, from: source, count: n)
+        count &+= n
+    }
+
+    /// Appends `"cf:<base64 id>"` (quoted graph reference), in place.
+    @inline(__always)
+    mutating func appendReference(_ id: Identifier) {
+        reserve(49)
+        let out = base + count
+        // "cf: as one 4-byte store.
+        UnsafeMutableRawPointer(out).storeBytes(of: UInt32(0x3A66_6322).littleEndian, as: UInt32.self)
+        _ = withUnsafeBytes(of: id) { raw in Base64Table.encode32(raw, to: out + 4) }
+        out[48] = UInt8(ascii: "\"")
+        count &+= 49
+    }
+
+    /// Appends `v` in lowercase hexadecimal without padding or prefix, in place.
+    @inline(__always)
+    mutating func appendHex(_ v: UInt64) {
+        let digits = v == 0 ? 1 : (67 - v.leadingZeroBitCount) / 4
+        reserve(digits)
+        var p = base + count + digits
+        var x = v
+        repeat {
+            p -= 1
+            let nibble = UInt8(truncatingIfNeeded: x & 0xF)
+            p[0] = nibble < 10 ? nibble &+ 48 : nibble &+ 87
+            x >>= 4
+        } while x != 0
+        count &+= digits
+    }
+
+    /// Appends a copy of the `count` bytes written at offset `start`.
+    @inline(__always)
+    mutating func appendCopy(from start: Int, count n: Int) {
+        precondition(start >= 0 && n >= 0 && start + n <= count)
+        reserve(n)
+        (base + count).update(from: base + start, count: n)
         count &+= n
     }
 
@@ -135,7 +172,7 @@ public struct ByteBuffer: ByteSink {
         }
         let n = s.utf8CodeUnitCount
         reserve(n)
-        (base + count).update(from: s.utf8Start, count: n)
+        SmallCopy.copy(to: base + count, from: s.utf8Start, count: n)
         count &+= n
     }
 
@@ -209,6 +246,41 @@ enum DecimalPairs {
         } else {
             p -= 1
             p[0] = UInt8(truncatingIfNeeded: x) &+ 48
+        }
+    }
+}
+
+/// Copies of a few bytes without a call to memmove: the encoders append
+/// many short static strings and values (keys, dates, names).
+enum SmallCopy {
+    /// Copies `n` bytes from `source` to `destination` (non-overlapping).
+    /// Up to 32 bytes: two possibly overlapping loads and stores of the
+    /// largest width that fits; longer: memcpy.
+    @inline(__always)
+    static func copy(to destination: UnsafeMutablePointer<UInt8>, from source: UnsafePointer<UInt8>, count n: Int) {
+        let d = UnsafeMutableRawPointer(destination)
+        let s = UnsafeRawPointer(source)
+        if n >= 16 {
+            if n > 32 {
+                d.copyMemory(from: s, byteCount: n)
+                return
+            }
+            let a = s.loadUnaligned(as: SIMD2<UInt64>.self)
+            let b = s.loadUnaligned(fromByteOffset: n - 16, as: SIMD2<UInt64>.self)
+            d.storeBytes(of: a, as: SIMD2<UInt64>.self)
+            d.storeBytes(of: b, toByteOffset: n - 16, as: SIMD2<UInt64>.self)
+        } else if n >= 8 {
+            let a = s.loadUnaligned(as: UInt64.self)
+            let b = s.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            d.storeBytes(of: a, as: UInt64.self)
+            d.storeBytes(of: b, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            let a = s.loadUnaligned(as: UInt32.self)
+            let b = s.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            d.storeBytes(of: a, as: UInt32.self)
+            d.storeBytes(of: b, toByteOffset: n - 4, as: UInt32.self)
+        } else {
+            for i in 0..<n { destination[i] = source[i] }
         }
     }
 }

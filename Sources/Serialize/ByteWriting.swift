@@ -111,26 +111,32 @@ private let base64Alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij
 /// Base64 of the 32 identifier bytes, written in place.
 enum Base64Table {
     /// Writes the 44 characters of the base64 of the 32 bytes of `raw`; returns 44.
+    ///
+    /// Six bytes at a time: one 8-byte load, four lookups of two characters
+    /// (`Base64Pairs`), one 8-byte store.
     @inline(__always)
     static func encode32(_ raw: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-        let table = alphabet.utf8Start
-        let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        var k = 0
-        var i = 0
-        while i < 30 {  // ten groups of 3 bytes
-            let v = Int(p[i]) << 16 | Int(p[i + 1]) << 8 | Int(p[i + 2])
-            out[k] = table[v >> 18]
-            out[k + 1] = table[v >> 12 & 63]
-            out[k + 2] = table[v >> 6 & 63]
-            out[k + 3] = table[v & 63]
-            k += 4
-            i += 3
+        let pairs = UnsafeRawPointer(Base64Pairs.table)
+        guard let p = raw.baseAddress, raw.count >= 32 else { return 0 }
+        let o = UnsafeMutableRawPointer(out)
+        @inline(__always) func pair(_ v: UInt64) -> UInt64 {
+            UInt64(pairs.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: v & 0xFFF) &* 2, as: UInt16.self))
         }
-        let v = Int(p[30]) << 16 | Int(p[31]) << 8  // last 2 bytes: 3 characters and '='
-        out[40] = table[v >> 18]
-        out[41] = table[v >> 12 & 63]
-        out[42] = table[v >> 6 & 63]
+        var i = 0
+        var k = 0
+        while i < 30 {  // five groups of 6 bytes (the 8-byte load stays within the 32)
+            let v = p.loadUnaligned(fromByteOffset: i, as: UInt64.self).bigEndian >> 16
+            let chars = pair(v >> 36) | pair(v >> 24) << 16 | pair(v >> 12) << 32 | pair(v) << 48
+            o.storeBytes(of: chars.littleEndian, toByteOffset: k, as: UInt64.self)
+            i += 6
+            k += 8
+        }
+        // Last 2 bytes: 16 bits padded to 18, three characters and '='.
+        let v = UInt64(p.load(fromByteOffset: 30, as: UInt8.self)) << 10
+            | UInt64(p.load(fromByteOffset: 31, as: UInt8.self)) << 2
+        let head = pair(v >> 6)
+        o.storeBytes(of: UInt16(truncatingIfNeeded: head).littleEndian, toByteOffset: 40, as: UInt16.self)
+        out[42] = UInt8(truncatingIfNeeded: pair(v & 0x3F) >> 8)
         out[43] = UInt8(ascii: "=")
         return 44
     }

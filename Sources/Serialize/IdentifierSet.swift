@@ -11,7 +11,7 @@ struct IdentifierSet {
     /// Members since the last `removeAll`.
     private(set) var count = 0
 
-    init(capacity: Int = 4096) {
+    init(capacity: Int = 512) {
         var size = 16
         while size < capacity * 2 { size *= 2 }
         slots = Array(repeating: .zero, count: size)

@@ -97,4 +97,12 @@ extension ByteSink {
         appendEscaped(bytes)
         append(UInt8(ascii: "\""))
     }
+
+    /// Appends `bytes` as a quoted JSON string.
+    @inline(__always)
+    mutating func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>) {
+        append(UInt8(ascii: "\""))
+        appendEscaped(bytes)
+        append(UInt8(ascii: "\""))
+    }
 }

@@ -21,7 +21,12 @@ public struct SPADEBatch: RecordBatch {
 
     private var chunk = ByteBuffer(capacity: 64 * 1024)
     private var spill = ByteBuffer(capacity: 4096)
-    private var out: [UInt8] = []
+    /// Chunks are copied into these arrays in turn: once the output has
+    /// written one and let it go, the next chunk reuses its memory.
+    private var outputs: [[UInt8]]
+    private var nextOutput = 0
+    /// Arrays the chunks are copied into, in turn.
+    static let outputBuffers = 8
 
     /// Lines in the current (not yet emitted) chunk.
     public private(set) var lineCount = 0
@@ -34,7 +39,11 @@ public struct SPADEBatch: RecordBatch {
     public init(encoder: SPADEEncoder = SPADEEncoder(), maxDocumentBytes: Int = 64 * 1024) {
         self.encoder = encoder
         self.maxDocumentBytes = maxDocumentBytes
-        out.reserveCapacity(max(maxDocumentBytes, 0) + 4096)
+        outputs = (0..<Self.outputBuffers).map { _ in
+            var out: [UInt8] = []
+            out.reserveCapacity(max(maxDocumentBytes, 0) + 4096)
+            return out
+        }
     }
 
     /// Whether no line is waiting.
@@ -78,9 +87,15 @@ public struct SPADEBatch: RecordBatch {
     private mutating func emitChunk(_ emit: ([UInt8]) throws -> Void) rethrows {
         documentsEmitted += 1
         lineCount = 0
+        let slot = nextOutput
+        nextOutput = (nextOutput + 1) % Self.outputBuffers
+        var out: [UInt8] = []
+        swap(&out, &outputs[slot])
+        // Keeps the memory if the output let go of this array's last chunk.
         out.removeAll(keepingCapacity: true)
         out.append(contentsOf: chunk.bytes)
         chunk.removeAll()
+        defer { swap(&out, &outputs[slot]) }
         try emit(out)
     }
 }

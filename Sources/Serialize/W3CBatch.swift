@@ -27,7 +27,11 @@ public struct W3CBatch {
 
     private var sections: [ByteBuffer]
     private var ids = IdentifierSet()
-    private var document: [UInt8] = []
+    /// Documents are built in these arrays in turn: once the output has
+    /// written one and let it go, the next flush into it finds it uniquely
+    /// referenced and reuses its memory (no allocation, no page faults).
+    private var documents: [[UInt8]]
+    private var nextDocument = 0
     private var pendingBytes = 0
 
     /// Elements in the current (not yet emitted) document.
@@ -46,7 +50,11 @@ public struct W3CBatch {
         self.encoder = encoder
         self.maxDocumentBytes = maxDocumentBytes
         sections = (0..<W3CSection.allCases.count).map { _ in ByteBuffer(capacity: 4096) }
-        document.reserveCapacity(maxDocumentBytes + 4096)
+        documents = (0..<Self.documentBuffers).map { _ in
+            var document: [UInt8] = []
+            document.reserveCapacity(max(maxDocumentBytes, 0) + 4096)
+            return document
+        }
     }
 
     /// Whether no element is waiting.
@@ -83,6 +91,11 @@ public struct W3CBatch {
     /// Emits the current document if it holds any element, and starts a new one.
     public mutating func flush(emit: ([UInt8]) throws -> Void) rethrows {
         guard elementCount > 0 else { return }
+        let slot = nextDocument
+        nextDocument = (nextDocument + 1) % Self.documentBuffers
+        var document: [UInt8] = []
+        swap(&document, &documents[slot])
+        // Keeps the memory if the output let go of this array's last document.
         document.removeAll(keepingCapacity: true)
         document.append(Self.prefix)
         for section in W3CSection.allCases where !sections[section.rawValue].isEmpty {
@@ -96,6 +109,10 @@ public struct W3CBatch {
         pendingBytes = 0
         elementCount = 0
         documentsEmitted += 1
+        defer { swap(&document, &documents[slot]) }
         try emit(document)
     }
+
+    /// Arrays the documents are built in, in turn.
+    static let documentBuffers = 8
 }

@@ -102,10 +102,16 @@ extension W3CEncoder {
             appendAddress(a.bytes, to: &out)
 
         case let .path(p):
-            nameCache?.insert(record.identifier, name: p.bytes)
-            out.append(",\"cf:pathname\":"); out.appendJSONString(p.bytes)
-            out.append(",\"prov:label\":\"[path] ")
-            out.appendEscaped(p.bytes)
+            p.bytes.withUnsafeBufferPointer { bytes in
+                nameCache?.insert(record.identifier, name: bytes)
+                out.append(",\"cf:pathname\":\"")
+                // The label repeats the escaped name: escape once, copy it.
+                let start = out.count
+                out.appendEscaped(bytes)
+                let length = out.count - start
+                out.append("\",\"prov:label\":\"[path] ")
+                out.appendCopy(from: start, count: length)
+            }
             out.append(UInt8(ascii: "\""))
 
         case let .arg(a):

@@ -110,11 +110,13 @@ public struct W3CEncoder {
     /// `,"cf:name":"..."` if the node's name_id resolves in the name cache.
     func appendName(_ record: Record, to out: inout ByteBuffer) {
         let nameID = record.node.nameID
-        guard nameID.type != 0, let cache = nameCache, let name = cache.name(for: nameID),
-              !name.isEmpty
-        else { return }
-        out.append(",\"cf:name\":")
-        out.appendJSONString(name)
+        guard nameID.type != 0, let cache = nameCache else { return }
+        // Escaped straight from the cache slot (no copy of the name).
+        _ = cache.withName(for: nameID) { name in
+            guard name.count > 0 else { return }
+            out.append(",\"cf:name\":")
+            out.appendJSONString(name)
+        }
     }
 
     /// `,"cf:secctx":"..."`: the resolved context, or the secid in hex.

@@ -73,6 +73,10 @@ public final class OutputPipeline: @unchecked Sendable {
     private var reopenRequested = false
     private var lastDropReport: Int64 = -1_000_000
     private var thread: pthread_t?
+    /// Whether the writer waits for work (the readers wake it only then).
+    private var writerWaiting = false
+    /// Readers waiting for room in the queue (the writer wakes them only then).
+    private var submittersWaiting = 0
 
     /// Starts the writer thread.
     /// - Parameters:
@@ -100,12 +104,20 @@ public final class OutputPipeline: @unchecked Sendable {
     /// the sink is taking data (a healthy but slower output holds the readers
     /// back, so the kernel's relay buffers absorb the burst instead of the
     /// recorder dropping it); never waits for a failing sink.
-    /// - Parameter records: records in the chunk (for the statistics).
-    public func submit(_ chunk: [UInt8], records: Int) {
+    /// - Parameters:
+    ///   - records: records in the chunk (for the statistics).
+    ///   - wake: whether an idle writer must start on this chunk at once.
+    ///     With false (full chunks in a stream of them) the writer is woken
+    ///     once `wakeBytes` are queued or by the next `wakeWriter()` (the
+    ///     reader calls it after each read): one wake-up per several chunks
+    ///     instead of one per chunk.
+    public func submit(_ chunk: [UInt8], records: Int, wake: Bool = true) {
         monitor.locked {
             while spool == nil && !sinkFailing && !stopping && queueBytes > 0
                 && queueBytes + chunk.count > maxQueueBytes {
+                submittersWaiting += 1
                 monitor.wait(milliseconds: 100)
+                submittersWaiting -= 1
             }
             if let spool, sinkFailing || !spool.isEmpty || queueBytes + chunk.count > maxQueueBytes {
                 do {
@@ -126,9 +138,21 @@ public final class OutputPipeline: @unchecked Sendable {
             }
             queue.append(Item(bytes: chunk, records: records))
             queueBytes += chunk.count
-            monitor.broadcast()
+            if writerWaiting && (wake || queueBytes >= wakeBytes) { monitor.broadcast() }
         }
     }
+
+    /// Wakes the writer if it waits while chunks are queued (chunks
+    /// submitted without `wake`).
+    public func wakeWriter() {
+        monitor.locked {
+            if writerWaiting && queueBytes > 0 { monitor.broadcast() }
+        }
+    }
+
+    /// Queued bytes at which an idle writer is woken for chunks submitted
+    /// without `wake`.
+    private var wakeBytes: Int { min(maxQueueBytes / 4, 1 << 20) }
 
     private func dropLocked(records: Int, why: String) {
         stats.chunksDropped += 1
@@ -201,7 +225,7 @@ public final class OutputPipeline: @unchecked Sendable {
                         queue[queueHead].bytes = []
                         queueHead += 1
                         queueBytes -= item.bytes.count
-                        monitor.broadcast()
+                        if submittersWaiting > 0 && queueBytes <= maxQueueBytes / 2 { monitor.broadcast() }
                         if queueHead == queue.count || queueHead > 4096 {
                             queue.removeFirst(queueHead)
                             queueHead = 0
@@ -213,7 +237,9 @@ public final class OutputPipeline: @unchecked Sendable {
                     }
                     if stopping { return .done }
                     if monotonicMs() - lastIdle >= 1000 { return .idle }
+                    writerWaiting = true
                     monitor.wait(milliseconds: 1000)
+                    writerWaiting = false
                 }
             }
             switch next {

@@ -64,57 +64,23 @@ struct ReaderWorker {
     }
 
     private func run<Batch: RecordBatch>(_ initial: Batch) {
-        var batch = initial
-        var chunks = ChunkCounter()
-        var decodeErrorsLogged = 0
+        var consumer = BatchConsumer(batch: initial, output: shared.output, live: shared.live, path: reader.path)
         var readFailed = false
-        let output = shared.output
         let live = shared.live
-        let path = reader.path
         var reported = ReaderStats()
 
-        func onError(_ error: DecodeError) {
-            if case .unknownKind = error {
-                live.unknownKinds.add(1, ordering: .relaxed)
-                if !live.unknownKindWarned.exchange(true, ordering: .relaxed) {
-                    log.warning("\(path): \(error): skipped (later records of unknown kinds are counted, not logged)")
-                }
-            } else if error.breaksFraming {
-                log.error("\(path): \(error); buffered data discarded")
-            } else if decodeErrorsLogged < 10 {
-                decodeErrorsLogged += 1
-                log.warning("\(path): skipped undecodable record: \(error)")
-            }
-        }
-        func onRecord(_ record: Record) {
-            let before = batch.documentsEmitted
-            var emitted: [[UInt8]] = []
-            let added = batch.add(record) { emitted.append($0) }
-            let count = Int(batch.documentsEmitted - before)
-            if count > 0 {
-                for (chunk, records) in zip(emitted, chunks.emitted(count, added: added, batchEmpty: batch.isEmpty)) {
-                    output.submit(chunk, records: records)
-                }
-            } else if added {
-                chunks.pending += 1
-            }
-        }
-        func flush() {
-            var emitted: [[UInt8]] = []
-            batch.flush { emitted.append($0) }
-            for chunk in emitted {
-                output.submit(chunk, records: chunks.pending)
-                chunks.pending = 0
-            }
-        }
         func readOnce() -> Int {
             let n: Int
             do {
-                n = try reader.readAvailable(onRecord: onRecord, onError: onError)
+                n = try reader.readAvailable(into: &consumer)
             } catch {
                 log.error("\(error)")
                 readFailed = true
                 n = -1
+            }
+            if consumer.submittedQuietly {
+                consumer.submittedQuietly = false
+                shared.output.wakeWriter()
             }
             let stats = reader.stats
             live.recordsRead.add(stats.records - reported.records, ordering: .relaxed)
@@ -134,7 +100,7 @@ struct ReaderWorker {
             // without writer (tests); do not spin.
             if readOnce() == 0 && readable { usleep(10_000) }
             if monotonicMilliseconds() - lastFlush >= Self.flushIntervalMs {
-                flush()
+                consumer.flush()
                 lastFlush = monotonicMilliseconds()
             }
         }
@@ -142,14 +108,79 @@ struct ReaderWorker {
             let deadline = monotonicMilliseconds() + Self.drainLimitMs
             while monotonicMilliseconds() < deadline, readOnce() > 0 {}
         }
-        flush()
+        consumer.flush()
         let stats = reader.stats
-        let skipped = batch.skipped
+        let skipped = consumer.batch.skipped
         let readFailure: UInt64 = readFailed ? 1 : 0
         shared.totals.withLock { t in
             t.reader.add(stats)
             t.skipped += skipped
             t.readFailures += readFailure
+        }
+    }
+}
+
+/// What a reader thread does with each record: encode it into its batch
+/// and hand the completed chunks to the output pipeline. A value owned by
+/// the reader loop and passed `inout` to the relay reader, so that the
+/// per-record path has no closure context and no dynamic exclusivity check.
+struct BatchConsumer<Batch: RecordBatch>: RecordConsumer {
+    var batch: Batch
+    let output: OutputPipeline
+    let live: LiveCounters
+    let path: String
+    var chunks = ChunkCounter()
+    var decodeErrorsLogged = 0
+    /// Whether chunks were submitted without waking the writer since the
+    /// reader last woke it (it does after each read).
+    var submittedQuietly = false
+
+    init(batch: Batch, output: OutputPipeline, live: LiveCounters, path: String) {
+        self.batch = batch
+        self.output = output
+        self.live = live
+        self.path = path
+    }
+
+    mutating func consume(_ record: Record) {
+        let before = batch.documentsEmitted
+        var out: [[UInt8]] = []  // empty: no allocation unless a chunk is emitted
+        let added = batch.add(record) { out.append($0) }
+        let count = Int(batch.documentsEmitted - before)
+        if count > 0 {
+            for (chunk, records) in zip(out, chunks.emitted(count, added: added, batchEmpty: batch.isEmpty)) {
+                // Full chunks: the writer is woken after this read (or once
+                // enough is queued), not per chunk.
+                output.submit(chunk, records: records, wake: false)
+            }
+            submittedQuietly = true
+        } else if added {
+            chunks.pending += 1
+        }
+    }
+
+    mutating func failed(_ error: DecodeError) {
+        if case .unknownKind = error {
+            live.unknownKinds.add(1, ordering: .relaxed)
+            if !live.unknownKindWarned.exchange(true, ordering: .relaxed) {
+                log.warning("\(path): \(error): skipped (later records of unknown kinds are counted, not logged)")
+            }
+        } else if error.breaksFraming {
+            log.error("\(path): \(error); buffered data discarded")
+        } else if decodeErrorsLogged < 10 {
+            decodeErrorsLogged += 1
+            log.warning("\(path): skipped undecodable record: \(error)")
+        }
+    }
+
+    /// Emits what the batch holds (periodic and final flush: the writer is
+    /// woken at once).
+    mutating func flush() {
+        var out: [[UInt8]] = []
+        batch.flush { out.append($0) }
+        for chunk in out {
+            output.submit(chunk, records: chunks.pending)
+            chunks.pending = 0
         }
     }
 }

@@ -21,7 +21,8 @@ it): when the log writer falls behind, the readers wait for room, so the
 figures are those of the whole pipeline (readers, encoders and the log
 writer thread, all counted in the CPU time) with nothing dropped.
 
-Usage: bench.py --camflow BIN [--records N] [--work DIR] [--formats w3c,spade_json] [--queue-size SIZE] [--perf FILE]
+Usage: bench.py --camflow BIN [--records N] [--work DIR] [--formats w3c,spade_json] [--queue-size SIZE]
+                [--perf FILE] [--repeat N]
 """
 import argparse
 import os
@@ -137,6 +138,8 @@ def main(argv):
     parser.add_argument("--queue-size", default="",
                         help="[general] queue_size of the recorder (empty: its default); see docs/performance.md")
     parser.add_argument("--perf", help="profile each recorder run with perf record into PERF.<format>")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each format this many times (one line per run, then the range per core)")
     args = parser.parse_args(argv[1:])
     camflow = str(Path(args.camflow).resolve())
     if not os.access(camflow, os.X_OK):
@@ -155,14 +158,17 @@ def main(argv):
     results = []
     wall, cpu, size = run_baseline(relay, work / "baseline.out")
     results.append(("baseline: cat relay files", wall, cpu, size))
-    for fmt in [f for f in args.formats.split(",") if f]:
-        try:
-            wall, cpu, size = run_recorder(camflow, work, relay, securityfs, fmt, relay_bytes, records,
-                                           args.queue_size, args.perf)
-            results.append((f"camflow record, {fmt} -> log", wall, cpu, size))
-        except RuntimeError as error:
-            print(f"bench: {error}", file=sys.stderr)
-            results.append((f"camflow record, {fmt} -> log", None, None, None))
+    ranges = {}
+    for _ in range(max(args.repeat, 1)):
+        for fmt in [f for f in args.formats.split(",") if f]:
+            try:
+                wall, cpu, size = run_recorder(camflow, work, relay, securityfs, fmt, relay_bytes, records,
+                                               args.queue_size, args.perf)
+                results.append((f"camflow record, {fmt} -> log", wall, cpu, size))
+                ranges.setdefault(fmt, []).append(records / max(cpu, 1e-3))
+            except RuntimeError as error:
+                print(f"bench: {error}", file=sys.stderr)
+                results.append((f"camflow record, {fmt} -> log", None, None, None))
 
     base_per_core = records / max(results[0][2], 1e-3)
     print(f"{'run':34} {'wall s':>7} {'cpu s':>7} {'records/s':>11} {'per core':>11} {'vs baseline':>11} {'output MB':>10}")
@@ -175,6 +181,12 @@ def main(argv):
         per_core = records / max(cpu, 1e-3)
         print(f"{name:34} {wall:7.2f} {cpu:7.2f} {records / max(wall, 1e-3):11,.0f} {per_core:11,.0f} "
               f"{per_core / base_per_core:11.3f} {size / 1e6:10.1f}")
+    if args.repeat > 1:
+        for fmt, rates in ranges.items():
+            rates.sort()
+            print(f"{fmt}: {len(rates)} runs, records/s per core {rates[0]:,.0f} to {rates[-1]:,.0f}, "
+                  f"median {rates[len(rates) // 2]:,.0f}")
+        print(f"load average after the runs: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for p in [work / "baseline.out", *(work / f"{f}.log" for f in args.formats.split(","))]:
         if p.exists():
             p.unlink()  # large; the figures are printed above
