@@ -7,11 +7,27 @@ public enum RecordKind: Sendable, Equatable, CaseIterable {
 
     /// The kind for an ABI `kind` value, or nil if unknown.
     public init?(abiValue: UInt16) {
-        for kind in Self.allCases where kind.abiValue == abiValue {
-            self = kind
-            return
+        // A switch (not a search of allCases): this runs for every record.
+        switch UInt32(abiValue) {
+        case PROV_KIND_RELATION.rawValue: self = .relation
+        case PROV_KIND_TASK.rawValue: self = .task
+        case PROV_KIND_PROC.rawValue: self = .proc
+        case PROV_KIND_INODE.rawValue: self = .inode
+        case PROV_KIND_MSG.rawValue: self = .msg
+        case PROV_KIND_SHM.rawValue: self = .shm
+        case PROV_KIND_SB.rawValue: self = .sb
+        case PROV_KIND_PACKET.rawValue: self = .packet
+        case PROV_KIND_IATTR.rawValue: self = .iattr
+        case PROV_KIND_STRING.rawValue: self = .string
+        case PROV_KIND_PATH.rawValue: self = .path
+        case PROV_KIND_ADDRESS.rawValue: self = .address
+        case PROV_KIND_XATTR.rawValue: self = .xattr
+        case PROV_KIND_PACKET_CONTENT.rawValue: self = .packetContent
+        case PROV_KIND_ARG.rawValue: self = .arg
+        case PROV_KIND_DISC.rawValue: self = .disc
+        case PROV_KIND_MACHINE.rawValue: self = .machine
+        default: return nil
         }
-        return nil
     }
 
     /// The ABI value (`PROV_KIND_*`).

@@ -38,6 +38,9 @@ public struct SPADEEncoder {
     public var userspaceVersion: [UInt8]
 
     var date = DateStamp()
+    /// The last machine id and jiffies written (mostly repeated from record to record).
+    var machineIDText = DecimalCache()
+    var jiffiesText = DecimalCache()
     /// The type-name table, held to avoid a lazy-global check per record.
     let typeNames = TypeNameTable.shared
 
@@ -112,7 +115,7 @@ public struct SPADEEncoder {
         out.append("\",\"boot_id\":")
         out.appendDecimal(UInt64(id.bootID))
         out.append(",\"cf:machine_id\":\"cf:")
-        out.appendDecimal(UInt64(id.machineID))
+        machineIDText.append(UInt64(id.machineID), to: &out)
         out.append("\",\"version\":")
         out.appendDecimal(UInt64(id.version))
         out.append(",\"cf:date\":")
@@ -121,7 +124,7 @@ public struct SPADEEncoder {
         out.append(",\"cf:taint\":\"")
         out.appendHex(record.element.taint)
         out.append("\",\"cf:jiffies\":\"")
-        out.appendDecimal(record.element.jiffies)
+        jiffiesText.append(record.element.jiffies, to: &out)
         out.append("\",\"cf:epoch\":")
         out.appendDecimal(UInt64(record.element.epoch))
     }
@@ -198,13 +201,13 @@ public struct SPADEEncoder {
         out.append("\",\"boot_id\":")
         out.appendDecimal(UInt64(id.bootID))
         out.append(",\"cf:machine_id\":\"cf:")
-        out.appendDecimal(UInt64(id.machineID))
+        machineIDText.append(UInt64(id.machineID), to: &out)
         out.append("\",\"cf:date\":")
         date.append(timeNs: record.header.timeNs, to: &out)
         out.append(",\"epoch\":")
         out.appendDecimal(UInt64(record.element.epoch))
         out.append(",\"jiffies\":\"")
-        out.appendDecimal(record.element.jiffies)
+        jiffiesText.append(record.element.jiffies, to: &out)
         out.append(info.allowed ? "\",\"allowed\":\"true\"" : "\",\"allowed\":\"false\"")
         if info.hasOffset && info.offset > 0 {
             out.append(",\"offset\":\"")
@@ -242,7 +245,7 @@ public struct SPADEEncoder {
         out.append("\",\"receiver\":\"")
         out.appendEndpoint(ip: p.receiverIP, port: p.receiverPort)
         out.append("\",\"jiffies\":\"")
-        out.appendDecimal(record.element.jiffies)
+        jiffiesText.append(record.element.jiffies, to: &out)
         out.append("\",\"ih_len\":")
         out.appendDecimal(UInt64(info.length))
         out.append("}}\n")

@@ -32,6 +32,9 @@ public struct W3CEncoder {
     public var userspaceVersion: [UInt8]
 
     var date = DateStamp()
+    /// The last machine id and jiffies written (mostly repeated from record to record).
+    var machineIDText = DecimalCache()
+    var jiffiesText = DecimalCache()
     /// The type-name table, held to avoid a lazy-global check per record.
     let typeNames = TypeNameTable.shared
 
@@ -82,7 +85,7 @@ public struct W3CEncoder {
         out.append(",\"cf:boot_id\":")
         out.appendDecimal(UInt64(id.bootID))
         out.append(",\"cf:machine_id\":\"cf:")
-        out.appendDecimal(UInt64(id.machineID))
+        machineIDText.append(UInt64(id.machineID), to: &out)
         out.append("\",\"cf:version\":")
         out.appendDecimal(UInt64(id.version))
         out.append(",\"cf:date\":")
@@ -90,7 +93,7 @@ public struct W3CEncoder {
         out.append(",\"cf:taint\":\"")
         out.appendHex(record.element.taint)
         out.append("\",\"cf:jiffies\":\"")
-        out.appendDecimal(record.element.jiffies)
+        jiffiesText.append(record.element.jiffies, to: &out)
         out.append("\",\"cf:epoch\":")
         out.appendDecimal(UInt64(record.element.epoch))
     }
@@ -146,11 +149,11 @@ public struct W3CEncoder {
         out.append("\",\"cf:boot_id\":")
         out.appendDecimal(UInt64(id.bootID))
         out.append(",\"cf:machine_id\":\"cf:")
-        out.appendDecimal(UInt64(id.machineID))
+        machineIDText.append(UInt64(id.machineID), to: &out)
         out.append("\",\"cf:date\":")
         date.append(timeNs: record.header.timeNs, to: &out)
         out.append(",\"cf:jiffies\":\"")
-        out.appendDecimal(record.element.jiffies)
+        jiffiesText.append(record.element.jiffies, to: &out)
         out.append("\",\"cf:epoch\":")
         out.appendDecimal(UInt64(record.element.epoch))
         out.append(",\"prov:label\":\"")
