@@ -12,6 +12,21 @@
 enum JSONEscaping {
     static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
+    /// Whether any of the 8 bytes of `w` may be a control character, `"`,
+    /// `\` or a non-ASCII byte (no false negatives; a false positive only
+    /// sends the bytes through the byte-by-byte path).
+    @inline(__always)
+    static func mayNeedEscaping(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22)
+        let backslash = w ^ (ones &* 0x5C)
+        let below = (w &- ones &* 0x20) & ~w
+        let hasQuote = (quote &- ones) & ~quote
+        let hasBackslash = (backslash &- ones) & ~backslash
+        return (w | below | hasQuote | hasBackslash) & highs != 0
+    }
+
     /// Number of bytes of the well-formed UTF-8 sequence starting at `i`, or
     /// the negated length of the maximal invalid subpart found there.
     @inline(__always)
@@ -50,7 +65,17 @@ extension ByteSink {
         @inline(__always) func flushRun(_ end: Int, _ out: inout Self) {
             if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
         }
+        let base = bytes.baseAddress
         while i < n {
+            // Eight plain bytes at a time (no control character, quote,
+            // backslash or non-ASCII byte): the common case of paths and text.
+            if i &+ 8 <= n, let base {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if !JSONEscaping.mayNeedEscaping(w) {
+                    i &+= 8
+                    continue
+                }
+            }
             let b = bytes[i]
             if b < 0x80 {
                 if b >= 0x20 && b != 0x22 && b != 0x5C { i += 1; continue }
