@@ -79,7 +79,7 @@ public struct W3CBatch {
         sections[index].makeUnique()
         let before = sections[index].count
         if before > 0 { sections[index].append(UInt8(ascii: ",")) }
-        encoder.appendElement(record, to: &sections[index])
+        encoder.appendElement(record, section: section, to: &sections[index])
         pendingBytes += sections[index].count - before
         elementCount += 1
         if pendingBytes >= maxDocumentBytes {

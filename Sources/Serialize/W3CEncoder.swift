@@ -58,11 +58,17 @@ public struct W3CEncoder {
 
     /// Appends `"cf:<id>":{<attributes>}` for `record` to `out` (the batches' fast path).
     public mutating func appendElement(_ record: Record, to out: inout ByteBuffer) {
+        appendElement(record, section: W3CSection.of(record) ?? .used, to: &out)
+    }
+
+    /// Appends the element of `record`, whose section the caller already
+    /// worked out with `W3CSection.of(record)`.
+    mutating func appendElement(_ record: Record, section: W3CSection, to out: inout ByteBuffer) {
         out.appendReference(record.identifier)
         out.append(UInt8(ascii: ":"))
         switch record.payload {
         case let .relation(info):
-            appendRelation(record, info, to: &out)
+            appendRelation(record, info, section: section, to: &out)
         case let .packet(info):
             appendPacket(record, info, to: &out)
         default:
@@ -139,13 +145,15 @@ public struct W3CEncoder {
     /// Relation element: cf:id, prov:type, cf:boot_id, cf:machine_id, cf:date,
     /// cf:jiffies, cf:epoch, prov:label, cf:allowed, sender and receiver roles,
     /// cf:offset (only if set and > 0), cf:flags, cf:task_id.
-    mutating func appendRelation(_ record: Record, _ info: RelationInfo, to out: inout ByteBuffer) {
+    mutating func appendRelation(_ record: Record, _ info: RelationInfo, section: W3CSection,
+                                 to out: inout ByteBuffer) {
         let id = record.identifier
-        let section = W3CSection.of(record) ?? .used
         out.append("{\"cf:id\":\"")
         out.appendDecimal(id.id)
         out.append("\",\"prov:type\":\"")
+        let typeStart = out.count
         appendRelationTypeName(record.typeWord, to: &out)
+        let typeLength = out.count - typeStart
         out.append("\",\"cf:boot_id\":")
         out.appendDecimal(UInt64(id.bootID))
         out.append(",\"cf:machine_id\":\"cf:")
@@ -157,7 +165,7 @@ public struct W3CEncoder {
         out.append("\",\"cf:epoch\":")
         out.appendDecimal(UInt64(record.element.epoch))
         out.append(",\"prov:label\":\"")
-        appendRelationTypeName(record.typeWord, to: &out)
+        out.appendCopy(from: typeStart, count: typeLength)  // the type name again
         out.append(info.allowed ? "\",\"cf:allowed\":\"true\"" : "\",\"cf:allowed\":\"false\"")
         let roles = section.roleKeys
         out.append(roles.sender)
