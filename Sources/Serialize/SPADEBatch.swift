@@ -25,8 +25,9 @@ public struct SPADEBatch: RecordBatch {
     /// written one and let it go, the next chunk reuses its memory.
     private var outputs: [[UInt8]]
     private var nextOutput = 0
-    /// Arrays the chunks are copied into, in turn.
-    static let outputBuffers = 8
+    /// Arrays the chunks are copied into, in turn (more than one relay
+    /// read makes, so that the oldest is normally written and free again).
+    static let outputBuffers = 24
 
     /// Lines in the current (not yet emitted) chunk.
     public private(set) var lineCount = 0
@@ -39,11 +40,7 @@ public struct SPADEBatch: RecordBatch {
     public init(encoder: SPADEEncoder = SPADEEncoder(), maxDocumentBytes: Int = 64 * 1024) {
         self.encoder = encoder
         self.maxDocumentBytes = maxDocumentBytes
-        outputs = (0..<Self.outputBuffers).map { _ in
-            var out: [UInt8] = []
-            out.reserveCapacity(max(maxDocumentBytes, 0) + 4096)
-            return out
-        }
+        outputs = Array(repeating: [], count: Self.outputBuffers)  // memory reserved on first use
     }
 
     /// Whether no line is waiting.
@@ -93,6 +90,7 @@ public struct SPADEBatch: RecordBatch {
         swap(&out, &outputs[slot])
         // Keeps the memory if the output let go of this array's last chunk.
         out.removeAll(keepingCapacity: true)
+        if out.capacity < chunk.count { out.reserveCapacity(max(chunk.count, maxDocumentBytes + 4096)) }
         out.append(contentsOf: chunk.bytes)
         chunk.removeAll()
         defer { swap(&out, &outputs[slot]) }

@@ -50,11 +50,7 @@ public struct W3CBatch {
         self.encoder = encoder
         self.maxDocumentBytes = maxDocumentBytes
         sections = (0..<W3CSection.allCases.count).map { _ in ByteBuffer(capacity: 4096) }
-        documents = (0..<Self.documentBuffers).map { _ in
-            var document: [UInt8] = []
-            document.reserveCapacity(max(maxDocumentBytes, 0) + 4096)
-            return document
-        }
+        documents = Array(repeating: [], count: Self.documentBuffers)  // memory reserved on first use
     }
 
     /// Whether no element is waiting.
@@ -97,6 +93,8 @@ public struct W3CBatch {
         swap(&document, &documents[slot])
         // Keeps the memory if the output let go of this array's last document.
         document.removeAll(keepingCapacity: true)
+        let needed = pendingBytes + 512
+        if document.capacity < needed { document.reserveCapacity(max(needed, maxDocumentBytes + 4096)) }
         document.append(Self.prefix)
         for section in W3CSection.allCases where !sections[section.rawValue].isEmpty {
             document.append(section.opener)
@@ -113,6 +111,8 @@ public struct W3CBatch {
         try emit(document)
     }
 
-    /// Arrays the documents are built in, in turn.
-    static let documentBuffers = 8
+    /// Arrays the documents are built in, in turn: more than the
+    /// documents one relay read makes (the writer is woken after each read),
+    /// so that the oldest is normally written and free again.
+    static let documentBuffers = 24
 }
