@@ -120,6 +120,15 @@ public final class NameCache: @unchecked Sendable {
         lockWord(slot).pointee.store(0, ordering: .releasing)
     }
 
+    /// Starts loading the slot of `id` into the CPU cache and returns a
+    /// value derived from it (the caller keeps it so that the load is not
+    /// optimised away). Called before encoding the rest of an element, so
+    /// that the cache miss of the later `insert` overlaps that work.
+    @inline(__always)
+    public func prefetch(_ id: Identifier) -> UInt32 {
+        Self.lockWord(slot(id)).pointee.load(ordering: .relaxed)
+    }
+
     /// Records the name of the path node `id`.
     public func insert(_ id: Identifier, name: UnsafeBufferPointer<UInt8>) {
         let slot = slot(id)

@@ -35,6 +35,9 @@ public struct W3CEncoder {
     /// The last machine id and jiffies written (mostly repeated from record to record).
     var machineIDText = DecimalCache()
     var jiffiesText = DecimalCache()
+    /// Sum of the values `NameCache.prefetch` returned (kept only so that
+    /// the loads happen).
+    var prefetched: UInt32 = 0
     /// The type-name table, held to avoid a lazy-global check per record.
     let typeNames = TypeNameTable.shared
 
@@ -64,6 +67,10 @@ public struct W3CEncoder {
     /// Appends the element of `record`, whose section the caller already
     /// worked out with `W3CSection.of(record)`.
     mutating func appendElement(_ record: Record, section: W3CSection, to out: inout ByteBuffer) {
+        if case .path = record.payload, let cache = nameCache {
+            // The name cache slot misses the CPU caches: start loading it now.
+            prefetched &+= cache.prefetch(record.identifier)
+        }
         out.appendReference(record.identifier)
         out.append(UInt8(ascii: ":"))
         switch record.payload {
