@@ -102,8 +102,10 @@ extension W3CEncoder {
             appendAddress(a.bytes, to: &out)
 
         case let .path(p):
+            let id = record.identifier  // the closure captures this, not a copy of the record
+            let cache = nameCache
             p.bytes.withUnsafeBufferPointer { bytes in
-                nameCache?.insert(record.identifier, name: bytes)
+                cache?.insert(id, name: bytes)
                 out.append(",\"cf:pathname\":\"")
                 // The label repeats the escaped name: escape once, copy it.
                 let start = out.count
