@@ -28,7 +28,10 @@
 #include "record.h"
 #include "setup.h"
 
-/* Process context, no lock held: the object is not visible yet. */
+/*
+ * Process context, under the ids rwsem (the object is not visible yet):
+ * nothing that takes mm locks (the process is not named here).
+ */
 void prov_ipc_create(struct kern_ipc_perm *perm, u64 type, u64 create)
 {
 	struct prov_node *n = prov_ipc_blob(perm);
@@ -38,7 +41,7 @@ void prov_ipc_create(struct kern_ipc_perm *perm, u64 type, u64 create)
 		return;
 	prov_node_setup(n, PROV_CLASS_IPC, perm, type);
 	n->rec.shm.mode = perm->mode;
-	if (prov_ctx_current(&ctx, true))
+	if (prov_ctx_current(&ctx, false))
 		prov_generates(create, ctx.proc, ctx.task, n, NULL);
 }
 
