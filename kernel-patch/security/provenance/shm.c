@@ -22,6 +22,7 @@
 #include <linux/ipc.h>
 #include <linux/lsm_hooks.h>
 #include <linux/shm.h>
+#include <uapi/linux/shm.h>
 
 #include "common.h"
 #include "ipc.h"
