@@ -52,7 +52,8 @@ def test_every_operation_behaved(run):
 def test_kernel_log_is_clean(run):
     dmesg = run.text("dmesg.txt")
     assert dmesg, "no dmesg.txt"
-    for bad in ("WARNING", "BUG", "lockdep", "circular locking", "sleeping function"):
+    for bad in ("WARNING:", "BUG:", "circular locking", "recursive locking", "inconsistent lock",
+                "lockdep is turned off", "sleeping function called"):
         assert bad not in dmesg, f"{bad} in the kernel log:\n{dmesg[-4000:]}"
 
 
