@@ -46,22 +46,34 @@ static int prov_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 /*
  * A parent reaps a zombie child (core call site in wait_task_zombie(),
  * tasklist_lock held for reading): the exit status flows from the child
- * to the parent.
+ * to the parent.  Only recorded when the child or the parent is tracked,
+ * and it spreads neither tracking nor taint: the status is 8 bits, and
+ * under whole-system capture the edge would make init and every shell
+ * descend from everything their children ever read.
  */
 static void prov_task_wait(struct task_struct *p)
 {
 	struct prov_edge edge = {};
 	struct prov_node *child;
 	struct prov_ctx ctx;
+	struct prov_src src;
 
 	if (!prov_ctx_current(&ctx, false))
 		return;
 	child = prov_task_get(p);
 	if (!child || child == ctx.task)
 		return;
+	if (!prov_is_tracked(child) && !prov_is_tracked(ctx.task))
+		return;
+	if (!prov_should_record(RL_WAIT, child, ctx.task))
+		return;
 	edge.flags = (u32)((p->signal->flags & SIGNAL_GROUP_EXIT) ?
 			   p->signal->group_exit_code : p->exit_code);
-	prov_informs(RL_WAIT, child, ctx.task, &edge);
+	prov_kernel_link(child);
+	prov_source(child, &src);
+	src.flags &= ~PROV_FLAG_PROPAGATE;
+	prov_sink(RL_WAIT, &src, ctx.task, &edge);
+	prov_kernel_link(ctx.task);
 }
 
 static struct security_hook_list prov_signal_hooks[] __lsm_ro_after_init = {
