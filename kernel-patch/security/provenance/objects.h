@@ -8,6 +8,8 @@
 
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/ipc.h>
+#include <linux/msg.h>
 #include <linux/lsm_hooks.h>
 #include <linux/sched.h>
 
@@ -105,6 +107,32 @@ static inline struct prov_node *prov_inode_node(const struct inode *inode)
 	return prov_live(inode->i_security + prov_blob_sizes.lbs_inode);
 }
 
+/* Node of a SysV IPC object (message queue, shared memory, semaphores). */
+static inline struct prov_node *prov_ipc_blob(const struct kern_ipc_perm *perm)
+{
+	if (unlikely(!perm || !perm->security))
+		return NULL;
+	return perm->security + prov_blob_sizes.lbs_ipc;
+}
+
+static inline struct prov_node *prov_ipc_node(const struct kern_ipc_perm *perm)
+{
+	return prov_live(prov_ipc_blob(perm));
+}
+
+/* Node of a SysV or POSIX message. */
+static inline struct prov_node *prov_msg_blob(const struct msg_msg *msg)
+{
+	if (unlikely(!msg || !msg->security))
+		return NULL;
+	return msg->security + prov_blob_sizes.lbs_msg_msg;
+}
+
+static inline struct prov_node *prov_msg_node(const struct msg_msg *msg)
+{
+	return prov_live(prov_msg_blob(msg));
+}
+
 /* Superblock blob: a random identity for file systems without a uuid. */
 struct prov_sb_blob {
 	u8 uuid[16];
@@ -125,6 +153,7 @@ struct prov_ctx {
 
 bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep);
 struct prov_node *prov_current_task(void);
+struct prov_node *prov_task_get(struct task_struct *t);
 u64 prov_current_task_id(void);
 void prov_current_ns(struct prov_nsinfo *ns);
 

@@ -18,6 +18,11 @@ void __init prov_inode_add_hooks(void);
 void __init prov_file_add_hooks(void);
 void __init prov_exec_add_hooks(void);
 void __init prov_xattr_add_hooks(void);
+void __init prov_signal_add_hooks(void);
+void __init prov_ipc_add_hooks(void);
+void __init prov_msg_add_hooks(void);
+void __init prov_shm_add_hooks(void);
+void __init prov_mqueue_add_hooks(void);
 
 void __init prov_cred_init_boot(void);
 void __init prov_task_init_boot(void);

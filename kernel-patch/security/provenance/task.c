@@ -15,6 +15,8 @@
 #include <linux/mm.h>
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/security.h>
@@ -160,6 +162,20 @@ static void prov_task_flush_clone(struct prov_task_blob *b)
 	prov_kernel_link(&b->node);
 }
 
+/*
+ * The task node of any task, with its clone edge recorded (a task that
+ * receives an edge from another before it ran a hook of its own).
+ */
+struct prov_node *prov_task_get(struct task_struct *t)
+{
+	struct prov_task_blob *b = prov_task_blob(t);
+	struct prov_node *task = b ? prov_live(&b->node) : NULL;
+
+	if (task && prov_enabled())
+		prov_task_flush_clone(b);
+	return task;
+}
+
 /* The task node of current, with its clone edge recorded. */
 struct prov_node *prov_current_task(void)
 {
@@ -255,9 +271,142 @@ static void prov_task_free(struct task_struct *task)
 	prov_node_free(&b->node);
 }
 
+/*
+ * Process control.  A tracer reads the tracee's memory and, when it
+ * attaches, can change it: ptrace_attach (tracer -> tracee memory) and
+ * ptrace_attach_task (tracer -> tracee) for an attach, ptrace_read_task
+ * (tracee -> tracer) and ptrace_read (tracee memory -> tracer) for every
+ * access check.  PTRACE_PEEK and POKE have no hook: the attach records both
+ * directions in advance.  Runs under the tracee's task_lock.
+ */
+static int prov_ptrace_access_check(struct task_struct *child,
+				    unsigned int mode)
+{
+	struct prov_edge edge = { .flags = mode };
+	struct prov_node *ctask, *cproc;
+	struct prov_ctx ctx;
+
+	if (!prov_ctx_current(&ctx, false))
+		return 0;
+	ctask = prov_task_get(child);
+	if (!ctask || ctask == ctx.task)
+		return 0;
+	rcu_read_lock();
+	cproc = prov_cred_node(__task_cred(child));
+	/* Threads of one process share their memory. */
+	if (cproc == ctx.proc)
+		cproc = NULL;
+	if (mode & PTRACE_MODE_ATTACH) {
+		if (cproc)
+			prov_generates(RL_PTRACE_ATTACH, ctx.proc, ctx.task,
+				       cproc, &edge);
+		prov_informs(RL_PTRACE_ATTACH_TASK, ctx.task, ctask, &edge);
+	}
+	prov_informs(RL_PTRACE_READ_TASK, ctask, ctx.task, &edge);
+	if (cproc)
+		prov_uses(RL_PTRACE_READ, cproc, ctx.task, ctx.proc, &edge);
+	rcu_read_unlock();
+	return 0;
+}
+
+/* PTRACE_TRACEME: the parent becomes the tracer (tasklist_lock held). */
+static int prov_ptrace_traceme(struct task_struct *parent)
+{
+	struct prov_node *ptask;
+	struct prov_ctx ctx;
+
+	if (!prov_ctx_current(&ctx, false))
+		return 0;
+	ptask = prov_task_get(parent);
+	if (ptask && ptask != ctx.task)
+		prov_informs(RL_PTRACE_TRACEME, ctx.task, ptask, NULL);
+	return 0;
+}
+
+/*
+ * prctl changes the state of the calling process (its name, dumpable,
+ * seccomp, ...): process memory -> task -> process memory, flags = the
+ * option.  -ENOSYS lets the kernel carry out the option.
+ */
+static int prov_task_prctl(int option, unsigned long arg2, unsigned long arg3,
+			   unsigned long arg4, unsigned long arg5)
+{
+	struct prov_edge edge = { .flags = (u32)option };
+	struct prov_ctx ctx;
+
+	if (prov_ctx_current(&ctx, true))
+		prov_generates(RL_PRCTL, ctx.proc, ctx.task, ctx.proc, &edge);
+	return -ENOSYS;
+}
+
+/*
+ * setrlimit, prlimit: the caller changes the limits of @p's process:
+ * memory -> task -> @p's memory, flags = the resource.  Runs under the
+ * task_lock of @p's group leader.
+ */
+static int prov_task_setrlimit(struct task_struct *p, unsigned int resource,
+			       struct rlimit *new_rlim)
+{
+	struct prov_edge edge = { .flags = resource };
+	struct prov_node *pproc;
+	struct prov_ctx ctx;
+
+	if (!prov_ctx_current(&ctx, false))
+		return 0;
+	rcu_read_lock();
+	pproc = prov_cred_node(__task_cred(p));
+	if (pproc)
+		prov_generates(RL_SETRLIMIT, ctx.proc, ctx.task, pproc, &edge);
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * nice, ioprio, scheduling policy of another task: the caller influences
+ * how @p runs (setscheduler: task -> task).  Changing one's own is no
+ * flow between activities and is not recorded.
+ */
+static void prov_task_sched(struct task_struct *p, u64 flags)
+{
+	struct prov_edge edge = { .flags = flags };
+	struct prov_node *ptask;
+	struct prov_ctx ctx;
+
+	if (!prov_ctx_current(&ctx, false))
+		return;
+	ptask = prov_task_get(p);
+	if (ptask && ptask != ctx.task)
+		prov_informs(RL_SETSCHED, ctx.task, ptask, &edge);
+}
+
+static int prov_task_setnice(struct task_struct *p, int nice)
+{
+	prov_task_sched(p, (u32)nice);
+	return 0;
+}
+
+static int prov_task_setioprio(struct task_struct *p, int ioprio)
+{
+	prov_task_sched(p, (u32)ioprio);
+	return 0;
+}
+
+static int prov_task_setscheduler(struct task_struct *p)
+{
+	prov_task_sched(p, 0);
+	return 0;
+}
+
 static struct security_hook_list prov_task_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(task_alloc, prov_task_alloc),
 	LSM_HOOK_INIT(task_free, prov_task_free),
+	LSM_HOOK_INIT(ptrace_access_check, prov_ptrace_access_check),
+	LSM_HOOK_INIT(ptrace_traceme, prov_ptrace_traceme),
+	LSM_HOOK_INIT(task_prctl, prov_task_prctl),
+	LSM_HOOK_INIT(task_setrlimit, prov_task_setrlimit),
+	LSM_HOOK_INIT(task_setnice, prov_task_setnice),
+	LSM_HOOK_INIT(task_setioprio, prov_task_setioprio),
+	LSM_HOOK_INIT(task_setscheduler, prov_task_setscheduler),
 };
 
 /* The boot task exists before the LSM is initialised. */

@@ -49,6 +49,8 @@ u16 prov_type_kind(u64 type)
 	case ENT_MSG:
 		return PROV_KIND_MSG;
 	case ENT_SHM:
+	case ENT_MSG_Q:
+	case ENT_SEM:
 		return PROV_KIND_SHM;
 	case ENT_SBLCK:
 		return PROV_KIND_SB;
