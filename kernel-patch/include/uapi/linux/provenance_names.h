@@ -89,6 +89,7 @@
 { RL_EXEC_TASK, "exec_task" },
 { RL_PTRACE_ATTACH, "ptrace_attach" },
 { RL_GENERATED_DISC, "generated_disc" },
+{ RL_SHUTDOWN, "shutdown" },
 { RL_READ, "read" },
 { RL_READ_IOCTL, "read_ioctl" },
 { RL_PROC_READ, "memory_read" },

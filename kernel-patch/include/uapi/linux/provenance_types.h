@@ -116,6 +116,8 @@
 #define RL_EXEC_TASK		0x8040000010000000ULL
 #define RL_PTRACE_ATTACH	0x8040000020000000ULL
 #define RL_GENERATED_DISC	0x8040000040000000ULL
+/* net: a process shuts a socket down (shutdown(2)). */
+#define RL_SHUTDOWN		0x8040008000000000ULL
 
 /* Used: entity -> activity (used). */
 #define RL_READ			0x8020000000000001ULL
