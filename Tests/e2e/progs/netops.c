@@ -10,6 +10,14 @@
  * with SO_LINGER 0: the client must see ECONNRESET), "fragments" (one
  * 6000-byte UDP datagram, fragmented when lo's MTU is small) and "flood"
  * (2000 UDP datagrams).
+ *
+ * Between two guests (Tests/e2e/test_net_pair.py):
+ *   netops recv TCP_OUT UDP_OUT    binds UDP 7602, listens on TCP 7601,
+ *                                  writes what one connection sends to
+ *                                  TCP_OUT, then one datagram to UDP_OUT
+ *   netops send HOST TCP_IN UDP_IN connects to HOST:7601 (retrying for
+ *                                  60 s), sends TCP_IN, then UDP_IN as one
+ *                                  datagram to HOST:7602
  * The real run moves /tmp/net/OP.in to /tmp/net/OP-real.out through the
  * sockets of OP, between two processes (the parent receives, a forked
  * child sends).  The control run forks the same child and writes the same
@@ -263,6 +271,75 @@ static int robustness(void)
 	return -1;
 }
 
+static void pair_recv(const char *tcp_out, const char *udp_out)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	int udp, srv, conn, one = 1;
+	char buf[4096];
+	size_t n;
+
+	udp = socket(AF_INET, SOCK_DGRAM, 0);
+	srv = socket(AF_INET, SOCK_STREAM, 0);
+	if (udp < 0 || srv < 0)
+		die("socket");
+	setsockopt(srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	in.sin_port = htons(7602);
+	if (bind(udp, (void *)&in, sizeof(in)))
+		die("bind udp");
+	in.sin_port = htons(7601);
+	if (bind(srv, (void *)&in, sizeof(in)) || listen(srv, 1))
+		die("bind/listen tcp");
+	conn = accept(srv, NULL, NULL);
+	if (conn < 0)
+		die("accept");
+	n = receive_all(conn, buf, sizeof(buf), 0);
+	close(conn);
+	write_file(tcp_out, buf, n);
+	n = receive_all(udp, buf, sizeof(buf), 1);
+	write_file(udp_out, buf, n);
+}
+
+static void pair_send(const char *host, const char *tcp_in, const char *udp_in)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	char buf[4096];
+	int fd, i;
+	size_t n;
+
+	if (inet_pton(AF_INET, host, &in.sin_addr) != 1) {
+		fprintf(stderr, "netops send: not an IPv4 address: %s\n", host);
+		exit(2);
+	}
+	in.sin_port = htons(7601);
+	for (i = 0;; i++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			die("socket");
+		if (!connect(fd, (void *)&in, sizeof(in)))
+			break;
+		if (i == 60)
+			die("connect");
+		close(fd);
+		sleep(1);
+	}
+	n = read_file(tcp_in, buf, sizeof(buf));
+	if (send(fd, buf, n, 0) != (ssize_t)n)
+		die("send");
+	if (shutdown(fd, SHUT_WR))
+		die("shutdown");
+	while (recv(fd, buf, sizeof(buf), 0) > 0)
+		;
+	close(fd);
+	/* The receiver bound its UDP port before it accepted. */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	in.sin_port = htons(7602);
+	if (fd < 0 || connect(fd, (void *)&in, sizeof(in)))
+		die("udp connect");
+	n = read_file(udp_in, buf, sizeof(buf));
+	if (send(fd, buf, n, 0) != (ssize_t)n)
+		die("udp send");
+}
+
 int main(int argc, char **argv)
 {
 	char in[256], out[256], buf[4096];
@@ -270,8 +347,17 @@ int main(int argc, char **argv)
 	size_t n = 0;
 	pid_t child;
 
+	op = argc > 1 ? argv[1] : "";
+	if (argc == 4 && !strcmp(op, "recv")) {
+		pair_recv(argv[2], argv[3]);
+		return 0;
+	}
+	if (argc == 5 && !strcmp(op, "send")) {
+		pair_send(argv[2], argv[3], argv[4]);
+		return 0;
+	}
 	if (argc != 3 || (strcmp(argv[2], "real") && strcmp(argv[2], "control"))) {
-		fprintf(stderr, "usage: netops OP real|control\n");
+		fprintf(stderr, "usage: netops OP real|control | recv TCP_OUT UDP_OUT | send HOST TCP_IN UDP_IN\n");
 		return 2;
 	}
 	op = argv[1];
