@@ -70,7 +70,8 @@ def kind(graph, node_id):
 
 def netops_ancestors(graph, pathname):
     """Ancestors of the file, not walking past processes other than netops
-    (the workload shell that started both the real and the control runs)."""
+    (the workload shell that started both the real and the control runs)
+    nor past directories (path lookups in /tmp/net, shared by all runs)."""
     start = graph.named(pathname)
     assert start, f"no node named {pathname}"
     seen, stack = set(), list(start)
@@ -81,6 +82,8 @@ def netops_ancestors(graph, pathname):
             if relation.type == "named" or sender in seen:
                 continue
             seen.add(sender)
+            if kind(graph, sender) == "directory":
+                continue
             if kind(graph, sender) in PROCESS_NODES and not any(
                     "netops" in name for v in graph.versions(sender) for name in graph.names(v)):
                 continue

@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,13 +75,19 @@ static void write_file(const char *path, const char *buf, size_t len)
 	close(fd);
 }
 
-/* Read until end of file (or one datagram when @dgram). */
+/*
+ * Read until end of file (or one datagram when @dgram), waiting in poll()
+ * before each recv as event loops do.
+ */
 static size_t receive_all(int fd, char *buf, size_t size, int dgram)
 {
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 	size_t got = 0;
 	ssize_t n;
 
 	do {
+		if (poll(&p, 1, -1) != 1)
+			die("poll");
 		n = recv(fd, buf + got, size - got, 0);
 		if (n < 0)
 			die("recv");

@@ -90,11 +90,19 @@ static int prov_socket_post_create(struct socket *sock, int family, int type,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
-	if (kern)
+	if (kern || !sock || !sock->sk || !prov_ctx_current(&ctx, true))
 		return 0;
-	n = prov_socket_ctx(sock, &ctx);
+	n = prov_socket_node(sock);
 	if (!n)
 		return 0;
+	/*
+	 * The sockets of an opaque process (the recorder sending to MQTT)
+	 * are opaque: their packets are never recorded either.
+	 */
+	if (prov_is_opaque(ctx.proc)) {
+		prov_set_flags(n, PROV_FLAG_OPAQUE, 0);
+		return 0;
+	}
 	prov_socket_inherit(n, &ctx);
 	prov_generates(RL_SOCKET_CREATE, ctx.proc, ctx.task, n, &edge);
 	return 0;
@@ -105,10 +113,17 @@ static int prov_socket_socketpair(struct socket *a, struct socket *b)
 	struct prov_node *na, *nb;
 	struct prov_ctx ctx;
 
-	na = prov_socket_ctx(a, &ctx);
-	nb = prov_socket_ctx(b, &ctx);
+	if (!prov_ctx_current(&ctx, true))
+		return 0;
+	na = prov_socket_node(a);
+	nb = prov_socket_node(b);
 	if (!na || !nb)
 		return 0;
+	if (prov_is_opaque(ctx.proc)) {
+		prov_set_flags(na, PROV_FLAG_OPAQUE, 0);
+		prov_set_flags(nb, PROV_FLAG_OPAQUE, 0);
+		return 0;
+	}
 	prov_socket_inherit(na, &ctx);
 	prov_socket_inherit(nb, &ctx);
 	prov_generates(RL_SOCKET_PAIR_CREATE, ctx.proc, ctx.task, na, NULL);
@@ -208,10 +223,16 @@ static int prov_socket_accept(struct socket *sock, struct socket *newsock)
 	struct prov_ctx ctx;
 	u32 f;
 
-	n = prov_socket_ctx(sock, &ctx);
+	if (!sock || !sock->sk || !prov_ctx_current(&ctx, true))
+		return 0;
+	n = prov_socket_node(sock);
 	nn = prov_socket_node(newsock);
 	if (!n || !nn)
 		return 0;
+	if (prov_is_opaque(ctx.proc) || prov_is_opaque(n)) {
+		prov_set_flags(nn, PROV_FLAG_OPAQUE, 0);
+		return 0;
+	}
 	f = prov_flags(n) & (PROV_FLAG_TRACKED | PROV_FLAG_RECORD_PACKET);
 	if (f && !prov_is_opaque(nn) && (prov_flags(nn) & f) != f)
 		prov_set_flags(nn, f, 0);
