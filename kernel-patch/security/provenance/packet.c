@@ -7,7 +7,8 @@
  * sender's send_packet and the receiver's receive_packet name the same
  * node and two machines' graphs can be joined.  It is built on the stack
  * for each packet and written with its edge.  For IPv6 the addresses are
- * folded into 32 bits (the XOR of their four words) and the id is 0.
+ * folded into 32 bits (the XOR of their four words) and the id is a fold
+ * of transport header fields (see prov_packet_ports).
  *
  * Everything here runs in softirq or with bottom halves disabled: no
  * sleeping, no current, only sockets the caller holds.
@@ -30,9 +31,19 @@
 #include "record.h"
 #include "relay.h"
 
-/* Ports and sequence number of a first fragment's TCP or UDP header. */
+static u16 prov_fold16(u32 v)
+{
+	return (u16)(v ^ (v >> 16));
+}
+
+/*
+ * Ports and sequence number of a first fragment's TCP or UDP header.  IPv6
+ * has no identification field: @v6 puts in id a fold of the fields that
+ * differ between packets of one flow (TCP: acknowledgment number, flags,
+ * window; UDP: checksum, length), in network byte order like the rest.
+ */
 static void prov_packet_ports(struct sk_buff *skb, int offset, u8 protocol,
-			      struct prov_packet_identifier *id)
+			      struct prov_packet_identifier *id, bool v6)
 {
 	struct tcphdr _th;
 	const struct tcphdr *th;
@@ -46,12 +57,17 @@ static void prov_packet_ports(struct sk_buff *skb, int offset, u8 protocol,
 		id->snd_port = th->source;
 		id->rcv_port = th->dest;
 		id->seq = th->seq;
+		if (v6)
+			id->id = htons(prov_fold16(ntohl(th->ack_seq)) ^
+				       prov_fold16(ntohl(tcp_flag_word(th))));
 	} else if (protocol == IPPROTO_UDP) {
 		uh = skb_header_pointer(skb, offset, sizeof(_uh), &_uh);
 		if (!uh)
 			return;
 		id->snd_port = uh->source;
 		id->rcv_port = uh->dest;
+		if (v6)
+			id->id = htons(ntohs(uh->check) ^ ntohs(uh->len));
 	}
 }
 
@@ -92,7 +108,7 @@ static int prov_packet_parse(struct sk_buff *skb,
 		*len = ntohs(iph->tot_len);
 		if (!(iph->frag_off & htons(IP_OFFSET)))
 			prov_packet_ports(skb, off + iph->ihl * 4,
-					  iph->protocol, id);
+					  iph->protocol, id, false);
 		return 4;
 	}
 	if (iph->version != 6)
@@ -104,7 +120,7 @@ static int prov_packet_parse(struct sk_buff *skb,
 	id->rcv_ip = prov_fold6(&ip6->daddr);
 	id->protocol = ip6->nexthdr;
 	*len = ntohs(ip6->payload_len) + sizeof(*ip6);
-	prov_packet_ports(skb, off + sizeof(*ip6), ip6->nexthdr, id);
+	prov_packet_ports(skb, off + sizeof(*ip6), ip6->nexthdr, id, true);
 	return 6;
 }
 
