@@ -78,6 +78,7 @@ enum prov_class {
 #define PROV_NODE_NAME_WEAK	0x0002	/* named from a dentry, not a path */
 #define PROV_NODE_ARGS_DONE	0x0004	/* exec arguments recorded */
 #define PROV_NODE_SECID		0x0008	/* secid read (creds never change) */
+#define PROV_NODE_ACCEPTED	0x0010	/* socket accepted, queue not seen */
 
 struct prov_node {
 	/*

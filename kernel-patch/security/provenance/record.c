@@ -377,9 +377,13 @@ static void prov_sink_locked(u64 type, const struct prov_src *src,
 	u32 epoch = prov_current_epoch();
 	bool relabel;
 
+	/*
+	 * A packet's identity is its header, not an id and version: packets
+	 * of one flow would look alike here, so their edges are kept.
+	 */
 	if (READ_ONCE(prov_policy.compress_edge) && to->prev_type == type &&
 	    to->prev_id == from->id && to->prev_version == from->version &&
-	    to->prev_epoch == epoch)
+	    to->prev_epoch == epoch && from->type != ENT_PACKET)
 		return;
 	to->prev_type = type;
 	to->prev_id = from->id;

@@ -68,6 +68,7 @@ static int __init prov_init(void)
 	prov_msg_add_hooks();
 	prov_shm_add_hooks();
 	prov_mqueue_add_hooks();
+	prov_socket_add_hooks();
 	prov_initialized = true;
 	pr_info("initialized%s\n", prov_policy.all ?
 		", whole-system capture from boot" : "");

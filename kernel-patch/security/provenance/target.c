@@ -13,8 +13,10 @@
  * entry takes the flags of the entry's op (set, never cleared): "track"
  * sets TRACKED, "propagate" TRACKED and PROPAGATE, "opaque" OPAQUE.  A task
  * whose namespaces match an "ns" entry (same cgroup namespace, each other
- * namespace equal or 0 in the entry) likewise.  The ipv4 lists are kept
- * and listed; the network hooks that use them are not written yet.
+ * namespace equal or 0 in the entry) likewise.  The ipv4 lists apply to
+ * sockets and packets (prov_target_ipv4, used by socket.c and packet.c):
+ * the most specific matching entry (longest mask, then a port over any
+ * port) gives its op.
  * Entries carry no taint yet: their taint field must be 0.
  */
 
@@ -529,6 +531,44 @@ void prov_targets_apply_current(struct prov_node *proc, struct prov_node *task)
 		return;
 	prov_current_ns(&ns);
 	prov_target_set(task, prov_target_lookup_ns(&ns));
+}
+
+/* Does @e match @addr/@port, and is it more specific than @best? */
+static bool prov_ipv4_better(const struct prov_ipv4_filter *e,
+			     const struct prov_ipv4_filter *best,
+			     __be32 addr, __be16 port)
+{
+	if ((addr & e->mask) != e->ip || (e->port && e->port != port))
+		return false;
+	if (!best)
+		return true;
+	if (e->mask != best->mask)
+		return ntohl(e->mask) > ntohl(best->mask);
+	return e->port && !best->port;
+}
+
+u8 prov_target_ipv4(bool ingress, __be32 addr, __be16 port)
+{
+	struct prov_target_list *l = ingress ? &prov_target_ipv4_ingress :
+					       &prov_target_ipv4_egress;
+	const struct prov_ipv4_filter *e, *best = NULL;
+	struct prov_target_array *a;
+	u8 op = 0;
+	u32 i;
+
+	if (!rcu_access_pointer(l->array))
+		return 0;
+	rcu_read_lock();
+	a = rcu_dereference(l->array);
+	for (i = 0; a && i < a->count; i++) {
+		e = (const struct prov_ipv4_filter *)prov_target_at(l, a, i);
+		if (prov_ipv4_better(e, best, addr, port))
+			best = e;
+	}
+	if (best)
+		op = best->op;
+	rcu_read_unlock();
+	return op;
 }
 
 void prov_targets_hash(struct sha256_state *sha)

@@ -24,6 +24,12 @@ void prov_targets_apply_cred(struct prov_node *proc, const struct cred *cred);
  */
 void prov_targets_apply_current(struct prov_node *proc, struct prov_node *task);
 
+/*
+ * The op of the most specific entry of the ipv4 ingress or egress list
+ * matching @addr and @port (network byte order).  Any context.
+ */
+u8 prov_target_ipv4(bool ingress, __be32 addr, __be16 port);
+
 /* Feed every list, sorted by key, into the policy hash. */
 void prov_targets_hash(struct sha256_state *sha);
 

@@ -96,6 +96,7 @@
 { RL_SETRLIMIT, "setrlimit" },
 { RL_IPC_CREATE, "ipc_create" },
 { RL_SEM_WRITE, "sem_write" },
+{ RL_SHUTDOWN, "shutdown" },
 { RL_READ, "read" },
 { RL_READ_IOCTL, "read_ioctl" },
 { RL_PROC_READ, "memory_read" },

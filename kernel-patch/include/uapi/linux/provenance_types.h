@@ -126,6 +126,8 @@
 #define RL_SETRLIMIT		0x8040001000000000ULL
 #define RL_IPC_CREATE		0x8040002000000000ULL
 #define RL_SEM_WRITE		0x8040004000000000ULL
+/* net: a process shuts a socket down (shutdown(2)). */
+#define RL_SHUTDOWN		0x8040008000000000ULL
 
 /* Used: entity -> activity (used). */
 #define RL_READ			0x8020000000000001ULL
