@@ -63,6 +63,8 @@ static int __init prov_init(void)
 	prov_file_add_hooks();
 	prov_exec_add_hooks();
 	prov_xattr_add_hooks();
+	prov_fd_add_hooks();
+	prov_admin_add_hooks();
 	prov_initialized = true;
 	pr_info("initialized%s\n", prov_policy.all ?
 		", whole-system capture from boot" : "");

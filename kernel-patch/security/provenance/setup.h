@@ -18,6 +18,8 @@ void __init prov_inode_add_hooks(void);
 void __init prov_file_add_hooks(void);
 void __init prov_exec_add_hooks(void);
 void __init prov_xattr_add_hooks(void);
+void __init prov_fd_add_hooks(void);
+void __init prov_admin_add_hooks(void);
 
 void __init prov_cred_init_boot(void);
 void __init prov_task_init_boot(void);
