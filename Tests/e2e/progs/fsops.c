@@ -275,6 +275,11 @@ int main(int argc, char **argv)
 			CHECK(dup3(fd, 21, O_CLOEXEC));
 		if (real && !strcmp(op, "fcntl_dupfd"))
 			CHECK(fcntl(fd, F_DUPFD_CLOEXEC, 30));
+	} else if (!strcmp(op, "dup_wronly")) {
+		fd = open(p("in"), O_WRONLY);
+		CHECK(fd);
+		if (real)
+			CHECK(dup(fd));
 	} else if (!strcmp(op, "close")) {
 		/* the control leaves the descriptor to the close at exit */
 		fd = open_in();

@@ -6,9 +6,12 @@
  *
  * file_dup, file_close and file_splice are called from the core kernel
  * (kernel-patch/patches/VERSION/10-fs-file-hooks.patch).  A descriptor
- * operation moves no data into the process memory: dup and file_rcv are
- * file -> task (the task now holds the file), close is task -> file (the
- * reader of a pipe sees its end).  Spliced data does not pass through the
+ * operation moves no data into the process memory.  As for open, the
+ * direction follows what the descriptor allows: dup and file_rcv of a
+ * readable file are file -> task (the task may now read it), dup of a
+ * write-only file is task -> file (dup_write), so a shell that redirected
+ * its output into a file does not derive from it.  close is task -> file
+ * (the reader of a pipe sees its end).  Spliced data does not pass through the
  * process memory either: source -> task (splice_in) -> destination
  * (splice_out).  docs/graph-model.md has the table.
  */
@@ -45,8 +48,12 @@ static void prov_file_dup(struct file *file)
 	if (!prov_ctx_current(&ctx, false))
 		return;
 	n = prov_fd_node(file);
-	if (n)
+	if (!n)
+		return;
+	if (file->f_mode & FMODE_READ)
 		prov_uses_two(RL_DUP, n, ctx.task, NULL);
+	else
+		prov_generates(RL_DUP_WRITE, ctx.proc, ctx.task, n, NULL);
 }
 
 static void prov_file_close(struct file *file)
@@ -108,7 +115,13 @@ static int prov_file_lock(struct file *file, unsigned int cmd)
 	return 0;
 }
 
-/* Duplication goes through file_dup; F_SETLK* also calls file_lock. */
+/*
+ * Duplication goes through file_dup, F_SETLK* also calls file_lock and
+ * F_GETFD/F_SETFD only touch the descriptor table.  Other commands read or
+ * set the state of the open file: recorded, as for open, as file -> task
+ * on a readable file only, so that a shell's fcntl on the file it
+ * redirected into does not make it derive from the file.
+ */
 static int prov_file_fcntl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -119,9 +132,11 @@ static int prov_file_fcntl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
+	case F_GETFD:
+	case F_SETFD:
 		return 0;
 	}
-	if (!prov_ctx_current(&ctx, true))
+	if (!(file->f_mode & FMODE_READ) || !prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_fd_node(file);
 	if (n)

@@ -3,7 +3,8 @@
  * Provenance LSM - file system administration and what the kernel loads
  *
  * mount and umount change what a directory shows: task -> the mount point
- * (mount) or the root of the detached file system (umount).  pivot_root
+ * (mount, flags = mount flags) or the root of the detached file system
+ * (mount, flags = umount flags | PROV_UMOUNT_FLAG).  pivot_root
  * makes the task take its root from the new root: new root -> task.
  * Module, firmware, kexec and policy loads read a file into the kernel:
  * file -> task (load_file), then task -> machine (load_<kind>), as the
@@ -23,6 +24,9 @@
 #include "policy.h"
 #include "record.h"
 #include "setup.h"
+
+/* Tells an umount from a mount in the flags of their mount relation. */
+#define PROV_UMOUNT_FLAG	BIT_ULL(63)
 
 static struct prov_node *prov_admin_path(const struct path *path)
 {
@@ -53,7 +57,7 @@ static int prov_sb_mount(const char *dev_name, const struct path *path,
 
 static int prov_sb_umount(struct vfsmount *mnt, int flags)
 {
-	struct prov_edge edge = { .flags = flags };
+	struct prov_edge edge = { .flags = (u32)flags | PROV_UMOUNT_FLAG };
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
@@ -61,7 +65,7 @@ static int prov_sb_umount(struct vfsmount *mnt, int flags)
 		return 0;
 	n = prov_inode_get(d_backing_inode(mnt->mnt_root));
 	if (n)
-		prov_generates(RL_UMOUNT, ctx.proc, ctx.task, n, &edge);
+		prov_generates(RL_MOUNT, ctx.proc, ctx.task, n, &edge);
 	return 0;
 }
 
