@@ -202,7 +202,7 @@ def test_dup_of_a_write_only_file_is_no_flow_into_the_task(graph, pids, by_task,
 
 
 def test_umount_is_a_mount_relation_flagged_umount(graph, pids, by_task):
-    real = [int(r.attributes.get("cf:flags", 0)) for r in by_task[pids[("mount", "real", "main")]]
+    real = [int(r.attributes.get("cf:flags", "0"), 16) for r in by_task[pids[("mount", "real", "main")]]
             if r.type == "mount"]
     assert any(flags >> 63 for flags in real), f"no umount among {real}"
     assert any(not flags >> 63 for flags in real), f"no mount among {real}"

@@ -13,10 +13,12 @@ for op in creat open open_wronly open_rdwr openat read pread write pwrite \
 		/usr/bin/fsops "$op" "$mode"
 	done
 done
-# busybox cat sends the file into the pipe with sendfile
+# busybox cat sends the file into the pipe with sendfile.  tr starts reading
+# once cat is done: a read hook runs before the read blocks, so a read that
+# waits for the data is recorded from the pipe version before it.
 mkdir -p /tmp/fs/pipeline
 echo "lower case text" > /tmp/fs/pipeline/in.txt
-/bin/cat /tmp/fs/pipeline/in.txt | /bin/tr a-z A-Z > /tmp/fs/pipeline/out.txt
+/bin/cat /tmp/fs/pipeline/in.txt | { sleep 1; /bin/tr a-z A-Z; } > /tmp/fs/pipeline/out.txt
 cat /tmp/fs/pipeline/out.txt
 # a shell that wrote a file with `>` must not derive from it
 echo x > /tmp/fs/pipeline/redirected.txt
