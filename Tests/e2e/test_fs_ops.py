@@ -38,6 +38,7 @@ EXPECTED = {
     "fcntl_dupfd": {"main": DUP},
     "dup_wronly": {"main": [("dup_write", "task", "file")]},
     "close": {"main": [("close", "task", "file")]},
+    "close_pipe": {"main": [("close", "task", "pipe")]},
     "link": {"main": [("link", "task", "file")]},
     "linkat": {"main": [("link", "task", "file")]},
     "symlink": {"main": [("symlink", "task", "directory")]},
@@ -206,6 +207,13 @@ def test_umount_is_a_mount_relation_flagged_umount(graph, pids, by_task):
             if r.type == "mount"]
     assert any(flags >> 63 for flags in real), f"no umount among {real}"
     assert any(not flags >> 63 for flags in real), f"no mount among {real}"
+
+
+def test_close_of_a_read_only_file_is_not_recorded(graph, pids, by_task):
+    """It informs no one (docs/graph-model.md); the economy bench relies on it."""
+    relations = by_task[pids[("close_rdonly", "real", "main")]]
+    assert [r for r in relations if r.type == "open"]
+    assert not [r for r in relations if r.type == "close"]
 
 
 def test_ioctl_direction_bits(graph, pids, by_task):

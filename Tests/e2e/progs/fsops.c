@@ -282,9 +282,17 @@ int main(int argc, char **argv)
 			CHECK(dup(fd));
 	} else if (!strcmp(op, "close")) {
 		/* the control leaves the descriptor to the close at exit */
-		fd = open_in();
+		fd = open(p("in"), O_RDWR);
+		CHECK(fd);
 		if (real)
 			CHECK(close(fd));
+	} else if (!strcmp(op, "close_pipe")) {
+		CHECK(pipe(pa));
+		if (real)
+			CHECK(close(pa[1]));
+	} else if (!strcmp(op, "close_rdonly")) {
+		fd = open_in();
+		CHECK(close(fd));
 	} else if (!strcmp(op, "link") || !strcmp(op, "linkat")) {
 		if (real && op[4] == 0)
 			CHECK(link(p("in"), p("hard")));

@@ -2,7 +2,7 @@
 # (Tests/e2e/test_fs_ops.py; the program is Tests/e2e/progs/fsops.c).
 set -e
 for op in creat open open_wronly open_rdwr openat read pread write pwrite \
-	dup dup2 dup3 fcntl_dupfd dup_wronly close link linkat symlink symlinkat \
+	dup dup2 dup3 fcntl_dupfd dup_wronly close close_pipe close_rdonly link linkat symlink symlinkat \
 	mknod mknodat rename renameat chmod fchmod fchmodat chown fchown \
 	fchownat truncate ftruncate pipe pipe2 tee splice_file_pipe \
 	splice_pipe_file splice_pipe_pipe vmsplice sendfile sendfile_file \

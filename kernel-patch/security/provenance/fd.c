@@ -56,11 +56,20 @@ static void prov_file_dup(struct file *file)
 		prov_generates(RL_DUP_WRITE, ctx.proc, ctx.task, n, NULL);
 }
 
+/*
+ * A close informs others when the file was open for writing (a pipe's
+ * reader sees its end, written data is flushed) or is a pipe or socket (a
+ * writer sees the reader go); closing a regular file opened for reading
+ * only tells no one anything and is not recorded.
+ */
 static void prov_file_close(struct file *file)
 {
+	umode_t mode = file_inode(file)->i_mode;
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!(file->f_mode & FMODE_WRITE) && !S_ISFIFO(mode) && !S_ISSOCK(mode))
+		return;
 	if (!prov_ctx_current(&ctx, true))
 		return;
 	n = prov_fd_node(file);
