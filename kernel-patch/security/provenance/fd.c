@@ -6,11 +6,11 @@
  *
  * file_dup, file_close and file_splice are called from the core kernel
  * (kernel-patch/patches/VERSION/10-fs-file-hooks.patch).  A descriptor
- * operation moves no data into the process memory.  As for open, the
- * direction follows what the descriptor allows: dup and file_rcv of a
- * readable file are file -> task (the task may now read it), dup of a
- * write-only file is task -> file (dup_write), so a shell that redirected
- * its output into a file does not derive from it.  close is task -> file
+ * operation moves no data into the process memory: dup is task -> inode
+ * (the task attached the inode to another descriptor; the reads and
+ * writes through it carry the data), so a shell that redirected into a
+ * file, or read from a pipe, does not derive from it by the dup alone.
+ * file_rcv is file -> task as in the reference.  close is task -> inode
  * (the reader of a pipe sees its end).  Spliced data does not pass through the
  * process memory either: source -> task (splice_in) -> destination
  * (splice_out).  docs/graph-model.md has the table.
@@ -48,12 +48,8 @@ static void prov_file_dup(struct file *file)
 	if (!prov_ctx_current(&ctx, false))
 		return;
 	n = prov_fd_node(file);
-	if (!n)
-		return;
-	if (file->f_mode & FMODE_READ)
-		prov_uses_two(RL_DUP, n, ctx.task, NULL);
-	else
-		prov_generates(RL_DUP_WRITE, ctx.proc, ctx.task, n, NULL);
+	if (n)
+		prov_generates(RL_DUP, ctx.proc, ctx.task, n, NULL);
 }
 
 /*
