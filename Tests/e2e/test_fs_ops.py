@@ -243,14 +243,17 @@ def test_shared_mapping_connects_writer_to_reader(graph, pids, by_task, mode):
 
 
 @pytest.mark.parametrize("mode", ["real", "ctl"])
-def test_reverse_shell_connects_the_file_to_the_socket(graph, mode):
-    """The shell that wrote the file descends from a task that put a socket on
-    its standard descriptors: loot <- ... <- task -> socket (dup)."""
+def test_reverse_shell_connects_the_file_to_the_socket(graph, pids, by_task, mode):
+    """The shell that wrote the file is the task that put a socket on its
+    standard descriptors: loot <- ... <- task -> socket (dup).  (The shared
+    console file makes every process an ancestor of later ones, so the dup
+    must be the shell process's own.)"""
     loot = graph.named(f"/tmp/fs/reverse_shell-{mode}/loot")
     assert loot, f"{mode}: the file the shell wrote is not named"
     lineage = graph.ancestors(loot)
-    sockets = {r.receiver for node in lineage for r in graph.outgoing.get(node, [])
-               if r.type == "dup" and kind(graph, r.receiver) == "socket"}
+    shell = by_task[pids[("reverse_shell", mode, "shell")]]
+    sockets = {r.receiver for r in shell if r.type == "dup" and r.sender in lineage
+               and kind(graph, r.receiver) == "socket"}
     assert bool(sockets) == (mode == "real"), f"{mode}: sockets dup'ed in the lineage: {len(sockets)}"
 
 
