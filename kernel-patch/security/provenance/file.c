@@ -5,6 +5,16 @@
  * file_permission is called for read, write, readdir, splice and friends
  * (including on pipes and sockets), so it records the data flows through
  * file descriptors.
+ *
+ * An open for writing only moves no data into the process: it is recorded
+ * as open_write, process -> file (the open may truncate the file), so that
+ * `echo x > f` does not make the shell and all it forks derive from f.
+ *
+ * Shared mappings: the pages a process writes through a shared writable
+ * mapping reach every process mapping the file, without a hook on the
+ * accesses.  At mmap time a shared writable mapping records the process
+ * memory -> inode (sh_write) and every shared mapping inode -> process
+ * (mmap), so the flow passes through the file inode (docs/graph-model.md).
  */
 
 #include <linux/fs.h>
@@ -92,7 +102,12 @@ static int prov_file_open(struct file *file)
 	    !prov_is_opaque(n) && !(file->f_flags & __FMODE_EXEC))
 		prov_set_flags(n, PROV_FLAG_TRACKED, 0);
 	prov_name_path(n, &file->f_path, false);
-	prov_uses(RL_OPEN, n, ctx.task, ctx.proc, &edge);
+	if ((file->f_mode & (FMODE_READ | FMODE_WRITE)) == FMODE_WRITE) {
+		edge.flags = file->f_flags;
+		prov_generates(RL_OPEN_WRITE, ctx.proc, ctx.task, n, &edge);
+	} else {
+		prov_uses(RL_OPEN, n, ctx.task, ctx.proc, &edge);
+	}
 	prov_name_path(n, &file->f_path, false);
 	return 0;
 }
@@ -112,10 +127,16 @@ static int prov_mmap_file(struct file *file, unsigned long reqprot,
 	n = prov_file_node(file);
 	if (!n)
 		return 0;
-	if (type == MAP_SHARED || type == MAP_SHARED_VALIDATE)
-		prov_uses(RL_MMAP, n, ctx.task, ctx.proc, &edge);
-	else
+	if (type != MAP_SHARED && type != MAP_SHARED_VALIDATE) {
 		prov_uses(RL_MMAP_PRIVATE, n, ctx.task, ctx.proc, &edge);
+		return 0;
+	}
+	prov_uses(RL_MMAP, n, ctx.task, ctx.proc, &edge);
+	if (!(prot & PROT_WRITE))
+		return 0;
+	/* The memory may be read now: reads waiting for it go in first. */
+	prov_flush_memory(ctx.task, ctx.proc);
+	prov_derives(RL_SH_WRITE, ctx.proc, n, &edge);
 	return 0;
 }
 

@@ -69,6 +69,8 @@ static int __init prov_init(void)
 	prov_shm_add_hooks();
 	prov_mqueue_add_hooks();
 	prov_socket_add_hooks();
+	prov_fd_add_hooks();
+	prov_admin_add_hooks();
 	prov_initialized = true;
 	pr_info("initialized%s\n", prov_policy.all ?
 		", whole-system capture from boot" : "");

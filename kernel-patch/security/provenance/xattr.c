@@ -13,6 +13,10 @@
  * module's check of security.* names, so other names get that check here.
  * The name is not added to listxattr: in 6.1 the first module answering
  * inode_listsecurity ends the list, which would hide a major LSM's name.
+ *
+ * The other attributes are recorded as flows: getxattr and listxattr read
+ * the inode (inode -> task -> process memory), setxattr (once stored) and
+ * removexattr change it (process memory -> task -> inode).
  */
 
 #include <linux/capability.h>
@@ -27,6 +31,7 @@
 #include "common.h"
 #include "node.h"
 #include "objects.h"
+#include "policy.h"
 #include "record.h"
 #include "securityfs.h"
 #include "setup.h"
@@ -74,16 +79,63 @@ static int prov_inode_setxattr(struct prov_idmap *idmap,
 	return prov_xattr_value(value, size, &st);
 }
 
-/* The file system stored the value: apply it. */
+/* An attribute other than ours was read or changed by current. */
+static void prov_xattr_flow(u64 type, struct dentry *dentry, u64 flags)
+{
+	struct prov_edge edge = { .flags = flags };
+	struct inode *inode = d_backing_inode(dentry);
+	struct prov_node *n;
+	struct prov_ctx ctx;
+
+	if (!inode || IS_PRIVATE(inode) || !prov_ctx_current(&ctx, true))
+		return;
+	n = prov_inode_get(inode);
+	if (!n)
+		return;
+	prov_name_dentry(n, dentry, false);
+	if (type == RL_GETXATTR || type == RL_LSTXATTR)
+		prov_uses(type, n, ctx.task, ctx.proc, &edge);
+	else
+		prov_generates(type, ctx.proc, ctx.task, n, &edge);
+}
+
+/* The file system stored the value: apply it, or record another name. */
 static void prov_inode_post_setxattr(struct dentry *dentry, const char *name,
 				     const void *value, size_t size, int flags)
 {
 	struct prov_object_state st;
 
-	if (strcmp(name, PROV_XATTR_NAME) ||
-	    prov_xattr_value(value, size, &st))
+	if (strcmp(name, PROV_XATTR_NAME)) {
+		prov_xattr_flow(RL_SETXATTR, dentry, flags);
+		return;
+	}
+	if (prov_xattr_value(value, size, &st))
 		return;
 	prov_xattr_apply(d_backing_inode(dentry), &st);
+}
+
+static int prov_inode_getxattr(struct dentry *dentry, const char *name)
+{
+	if (strcmp(name, PROV_XATTR_NAME))
+		prov_xattr_flow(RL_GETXATTR, dentry, 0);
+	return 0;
+}
+
+static int prov_inode_listxattr(struct dentry *dentry)
+{
+	prov_xattr_flow(RL_LSTXATTR, dentry, 0);
+	return 0;
+}
+
+/* As for setxattr, 6.1 leaves the capability check to this module. */
+static int prov_inode_removexattr(struct prov_idmap *idmap,
+				  struct dentry *dentry, const char *name)
+{
+	int rc = cap_inode_removexattr(idmap, dentry, name);
+
+	if (!rc && strcmp(name, PROV_XATTR_NAME))
+		prov_xattr_flow(RL_RMVXATTR, dentry, 0);
+	return rc;
 }
 
 /* File systems without extended attributes: apply the value. */
@@ -124,6 +176,9 @@ static int prov_inode_getsecurity(struct prov_idmap *idmap,
 static struct security_hook_list prov_xattr_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(inode_setxattr, prov_inode_setxattr),
 	LSM_HOOK_INIT(inode_post_setxattr, prov_inode_post_setxattr),
+	LSM_HOOK_INIT(inode_getxattr, prov_inode_getxattr),
+	LSM_HOOK_INIT(inode_listxattr, prov_inode_listxattr),
+	LSM_HOOK_INIT(inode_removexattr, prov_inode_removexattr),
 	LSM_HOOK_INIT(inode_setsecurity, prov_inode_setsecurity),
 	LSM_HOOK_INIT(inode_getsecurity, prov_inode_getsecurity),
 };
