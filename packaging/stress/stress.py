@@ -43,8 +43,8 @@ CONFIGS = {
 }
 # What counts as a kernel report in dmesg or on the console.
 KERNEL_REPORT = re.compile(
-    r"WARNING:|BUG:|Oops|Kernel panic|general protection fault|KASAN|"
-    r"lockdep|possible circular locking|possible recursive locking|"
+    r"WARNING:|BUG:|Oops|Kernel panic|general protection fault|KASAN:|"
+    r"lockdep is turned off|DEBUG_LOCKS_WARN_ON|possible circular locking|possible recursive locking|"
     r"inconsistent lock state|INFO: possible|sleeping function called from invalid context|"
     r"scheduling while atomic|Call Trace")
 STOPPED = re.compile(
