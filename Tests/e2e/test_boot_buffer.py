@@ -1,8 +1,9 @@
 """The boot buffer holds what happens before relay_conf (issue 10 §4).
 
-packaging/stress/boot-setup.sh runs prov-stress for 15 s as the harness's
-setup script, before camconfd writes relay_conf: every record of it waits in
-the kernel's boot buffer, far more than the 65,536 records the old fixed
+packaging/stress/boot-setup.sh runs 700 operations of prov-stress (about
+100,000 records, 17 MB; at most 50 s) as the harness's setup script, before
+camconfd writes relay_conf: every record of it waits in the kernel's boot
+buffer, far more than the 65,536 records the old fixed
 buffer held and more than one CPU's relay buffers take, so the replay must
 wait for camflowd.  Two boots: the default bound keeps everything; a
 256 KiB bound (provenance.boot_buffer=256K) loses records and counts each.
@@ -30,7 +31,7 @@ def prov_stress(tmp_path_factory):
 def boot(tmp_path_factory, prov_stress, name, append=""):
     out = tmp_path_factory.mktemp(name)
     extra = tmp_path_factory.mktemp(name + "-extra")
-    (extra / "params").write_text("SECONDS_RUN=15\nWORKERS=4\n")
+    (extra / "params").write_text("OPS=700\nWORKERS=4\n")
     command = [str(TOP / "packaging" / "vm" / "run"), "--script", str(STRESS / "boot-guest.sh"),
                "--setup-script", str(STRESS / "boot-setup.sh"), "--add", str(extra),
                "--bin", str(prov_stress), "--out", str(out), "--timeout", "600"]

@@ -2,10 +2,10 @@
 /*
  * prov-stress: the mixed workload of `make stress` (docs/performance.md).
  *
- *   prov-stress [--seconds N] [--workers W] [--dir DIR]
+ *   prov-stress [--seconds N] [--ops M] [--workers W] [--dir DIR]
  *
- * Starts W worker processes that, until N seconds have passed, cycle
- * through five operations, each counted when it completed:
+ * Starts W worker processes that, until N seconds have passed (or, with
+ * --ops, each worker did M/W operations), cycle through five operations, each counted when it completed:
  *   file  create, write 4 KiB, close, reopen, read, rename, unlink
  *   pipe  pipe, write, read, close
  *   unix  socketpair, send one way, then the other, close
@@ -233,7 +233,7 @@ static int op_exec(int worker)
 	return 0;
 }
 
-static void worker_loop(int worker, time_t deadline)
+static void worker_loop(int worker, time_t deadline, long ops)
 {
 	struct timespec now;
 	long n = 0;
@@ -263,7 +263,8 @@ static void worker_loop(int worker, time_t deadline)
 			atomic_fetch_add(&shared->done[op], 1);
 		n++;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-	} while (now.tv_sec < deadline && atomic_load(&shared->failed) < 100);
+	} while (now.tv_sec < deadline && (!ops || n < ops) &&
+		 atomic_load(&shared->failed) < 100);
 }
 
 static long number(const char *flag, const char *text, long min, long max)
@@ -283,7 +284,7 @@ static long number(const char *flag, const char *text, long min, long max)
 
 int main(int argc, char **argv)
 {
-	long seconds = 60, workers = 12, total = 0;
+	long seconds = 60, workers = 12, ops = 0, total = 0;
 	struct timespec now;
 	int i, status, rc = 0;
 	ssize_t len;
@@ -296,6 +297,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
 			seconds = number("--seconds", argv[++i], 1, 86400);
+		} else if (strcmp(argv[i], "--ops") == 0 && i + 1 < argc) {
+			ops = number("--ops", argv[++i], 1, 1L << 40);
 		} else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
 			workers = number("--workers", argv[++i], 1, 256);
 		} else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
@@ -306,7 +309,7 @@ int main(int argc, char **argv)
 			strcpy(dir, argv[i]);
 		} else {
 			fprintf(stderr, "prov-stress: unknown or incomplete argument '%s'\n"
-				"usage: prov-stress [--seconds N] [--workers W] [--dir DIR]\n",
+				"usage: prov-stress [--seconds N] [--ops M] [--workers W] [--dir DIR]\n",
 				argv[i]);
 			return 2;
 		}
@@ -338,7 +341,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (pid == 0) {
-			worker_loop(i, now.tv_sec + seconds);
+			worker_loop(i, now.tv_sec + seconds,
+				    ops ? (ops + workers - 1) / workers : 0);
 			_exit(0);
 		}
 	}
