@@ -3,9 +3,9 @@
 packaging/stress/boot-setup.sh runs 700 operations of prov-stress (about
 100,000 records, 17 MB; at most 50 s) as the harness's setup script, before
 camconfd writes relay_conf: every record of it waits in the kernel's boot
-buffer, far more than the 65,536 records the old fixed
-buffer held and more than one CPU's relay buffers take, so the replay must
-wait for camflowd.  Two boots: the default bound keeps everything; a
+buffer.  packaging/stress/boot-camflow.ini gives relay 256 KiB per CPU and
+channel, so the replay into one CPU's buffers has to wait for camflowd to
+read, many times over.  Two boots: the default bound keeps everything; a
 256 KiB bound (provenance.boot_buffer=256K) loses records and counts each.
 """
 import os
@@ -17,7 +17,9 @@ import pytest
 from conftest import TOP
 
 STRESS = TOP / "packaging" / "stress"
-REPLAYED = re.compile(r"boot buffer replayed: (\d+) records, (\d+) lost \(bound (\d+) bytes\)")
+REPLAYED = re.compile(
+    r"boot buffer replayed: (\d+) records \((\d+) bytes\), (\d+) lost \(bound (\d+) bytes\)")
+RELAY_BYTES = 4 * 64 << 10  # boot-camflow.ini: per CPU and channel
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,8 @@ def boot(tmp_path_factory, prov_stress, name, append=""):
     (extra / "params").write_text("OPS=700\nWORKERS=4\n")
     command = [str(TOP / "packaging" / "vm" / "run"), "--script", str(STRESS / "boot-guest.sh"),
                "--setup-script", str(STRESS / "boot-setup.sh"), "--add", str(extra),
-               "--bin", str(prov_stress), "--out", str(out), "--timeout", "600"]
+               "--bin", str(prov_stress), "--out", str(out), "--timeout", "600",
+               "--camflow-ini", str(STRESS / "boot-camflow.ini")]
     if append:
         command += ["--append", append]
     if os.environ.get("CAMFLOW_KERNEL"):
@@ -66,9 +69,11 @@ def test_default_bound_keeps_a_busy_boot(default_bound):
     run = default_bound
     assert run["rc"] == 0, run["explain"]
     assert run["match"], run["explain"]
-    records, lost, bound = (int(g) for g in run["match"].groups())
-    # More than the old fixed buffer (65,536 records) and nothing lost.
-    assert records > 65536 and lost == 0, run["explain"]
+    records, size, lost, bound = (int(g) for g in run["match"].groups())
+    assert records > 0 and lost == 0, run["explain"]
+    # Far more than one CPU's relay buffers hold: the replay waited for the
+    # reader instead of dropping.
+    assert size > 8 * RELAY_BYTES, run["explain"]
     assert bound == 64 << 20, run["explain"]
     assert run["counters"]["dropped"] == "0", run["explain"]
     # The replayed records reached the log: files of the setup workload.
@@ -79,7 +84,7 @@ def test_default_bound_keeps_a_busy_boot(default_bound):
 def test_small_bound_counts_every_lost_record(small_bound):
     run = small_bound
     assert run["match"], run["explain"]
-    records, lost, bound = (int(g) for g in run["match"].groups())
+    records, size, lost, bound = (int(g) for g in run["match"].groups())
     assert bound == 256 << 10, run["explain"]
     assert records > 0 and lost > 0, run["explain"]
     # Every record the boot buffer could not hold is in the drop counter.

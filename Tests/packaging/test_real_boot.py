@@ -108,9 +108,9 @@ def test_kernel_clean(guest):
 def test_boot_buffer_held_the_whole_boot(guest):
     """The boot buffer kept every record made before camconfd wrote
     relay_conf and replayed them all: nothing dropped up to the replay's
-    end (kernel: "boot buffer replayed: N records, 0 lost")."""
+    end (kernel: "boot buffer replayed: N records (B bytes), 0 lost")."""
     dmesg = (guest["result"] / "dmesg.txt").read_text(errors="replace")
-    replayed = re.search(r"boot buffer replayed: (\d+) records, (\d+) lost", dmesg)
+    replayed = re.search(r"boot buffer replayed: (\d+) records \(\d+ bytes\), (\d+) lost", dmesg)
     assert replayed, "no 'boot buffer replayed' line in the guest's dmesg"
     assert int(replayed.group(1)) > 0 and int(replayed.group(2)) == 0, replayed.group(0)
     counters = properties(guest["result"] / "counters.txt")

@@ -78,6 +78,7 @@ static LIST_HEAD(prov_boot_list);
 static size_t prov_boot_bytes;
 static unsigned long prov_boot_limit;
 static u64 prov_boot_records;
+static u64 prov_boot_record_bytes;
 static u64 prov_boot_lost;
 /* Set (release) once relay_conf wrote the ids of this boot. */
 static bool prov_configured;
@@ -270,6 +271,7 @@ static void prov_boot_keep(const void *record, u32 size)
 	memcpy((u8 *)c->data + c->used, record, size);
 	c->used += size;
 	prov_boot_records++;
+	prov_boot_record_bytes += size;
 	return;
 drop:
 	prov_boot_lost++;
@@ -427,12 +429,13 @@ static void prov_drain_work_fn(struct work_struct *work)
 	unsigned long flags;
 	LIST_HEAD(done);
 	bool empty, full;
-	u64 records, lost;
+	u64 records, bytes, lost;
 
 	do {
 		spin_lock_irqsave(&prov_boot_lock, flags);
 		empty = prov_drain_batch(prov_drain_cpu, &done, &full);
 		records = prov_boot_records;
+		bytes = prov_boot_record_bytes;
 		lost = prov_boot_lost;
 		spin_unlock_irqrestore(&prov_boot_lock, flags);
 		list_for_each_entry_safe(c, tmp, &done, list) {
@@ -444,8 +447,8 @@ static void prov_drain_work_fn(struct work_struct *work)
 		else
 			cond_resched();
 	} while (!empty);
-	pr_info("boot buffer replayed: %llu records, %llu lost (bound %zu bytes)\n",
-		records, lost, prov_boot_bound());
+	pr_info("boot buffer replayed: %llu records (%llu bytes), %llu lost (bound %zu bytes)\n",
+		records, bytes, lost, prov_boot_bound());
 }
 
 /* relay_conf: open the channels, write the machine, replay the backlog. */
