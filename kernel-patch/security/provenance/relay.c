@@ -381,10 +381,30 @@ static bool prov_relay_room(const void *record, int cpu)
 }
 
 /*
+ * Whether the buffers of @cpu are at most half full: live output starts
+ * only then, so that the records following the backlog find room while the
+ * reader is still busy with it.
+ */
+static bool prov_relay_headroom(int cpu)
+{
+	struct rchan *chans[] = { prov_chan, prov_long_chan };
+	struct rchan_buf *buf;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(chans); i++) {
+		buf = *per_cpu_ptr(chans[i]->buf, cpu);
+		if (buf && buf->subbufs_produced - buf->subbufs_consumed >
+			   chans[i]->n_subbufs / 2)
+			return false;
+	}
+	return true;
+}
+
+/*
  * Send up to PROV_DRAIN_BATCH records of the backlog to the buffers of
  * @cpu and unlink the chunks sent in full onto @done.  Returns true once
- * the backlog is empty: output is then live.  Called with prov_boot_lock
- * held.
+ * the backlog is empty and the buffers have headroom: output is then live.
+ * Called with prov_boot_lock held.
  */
 static bool prov_drain_batch(int cpu, struct list_head *done, bool *full)
 {
@@ -411,6 +431,10 @@ static bool prov_drain_batch(int cpu, struct list_head *done, bool *full)
 			return false;
 		list_move_tail(&c->list, done);
 		prov_boot_bytes -= PROV_BOOT_CHUNK_SIZE;
+	}
+	if (!prov_relay_headroom(cpu)) {
+		*full = true;
+		return false;
 	}
 	/* Channels and ids are published with it. */
 	smp_store_release(&prov_is_live, true);
