@@ -54,7 +54,7 @@ def test_the_recorder_read_and_wrote_everything(stress):
     assert recorder["read"] >= stress["counters"]["sent_end"], stress["output"]
     assert recorder["written"] == recorder["read"], stress["output"]
     assert recorder["dropped_by_output"] == 0, stress["output"]
-    assert stress["counters"]["log_bytes"] > 0 and stress["counters"]["log_lines"] > 0
+    assert stress["counters"]["log_bytes"] > 0
 
 
 def test_the_kernel_reported_nothing(stress):

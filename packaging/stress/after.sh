@@ -9,12 +9,12 @@ log=/var/log/camflow/audit.log
 {
 	echo "sent_final $(counter sent)"
 	echo "dropped_final $(counter dropped)"
+	# The size only: counting the lines of gigabytes would outlast the
+	# harness's 60 s limit for this script.
 	if [ -f "$log" ]; then
-		echo "log_bytes $(wc -c <"$log")"
-		echo "log_lines $(wc -l <"$log")"
+		echo "log_bytes $(stat -c %s "$log")"
 	else
 		echo "log_bytes 0"
-		echo "log_lines 0"
 	fi
 } >>/out/stress.txt
 [ -f /opt/extra/keep-log ] || rm -f /out/audit.log.on-disk

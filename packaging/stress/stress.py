@@ -236,8 +236,7 @@ def report(args, vm, elapsed: float) -> int:
     if recorder:
         print(f"recorder:          read {recorder['read']}, written {recorder['written']}, "
               f"dropped by the output {recorder['dropped_by_output']}")
-    print(f"log:               {counters.get('log_bytes', '?')} bytes, "
-          f"{counters.get('log_lines', '?')} documents")
+    print(f"log:               {counters.get('log_bytes', '?')} bytes")
     print(f"kernel reports:    {len(reports)}")
     for line in reports[:20]:
         print(f"  {line}")

@@ -370,14 +370,24 @@ static bool prov_relay_room(const void *record, int cpu)
 	const struct prov_record_header *hdr = record;
 	struct rchan *chan;
 	struct rchan_buf *buf;
+	size_t ready;
 
 	chan = prov_kind_is_long(hdr->kind) ? prov_long_chan : prov_chan;
 	buf = *per_cpu_ptr(chan->buf, cpu);
 	/* No buffer: prov_relay_out_cpu() counts the record as dropped. */
 	if (!buf)
 		return true;
-	return buf->offset + hdr->size <= chan->subbuf_size ||
-	       !relay_buf_full(buf);
+	if (buf->offset + hdr->size <= chan->subbuf_size)
+		return true;
+	/*
+	 * relay_switch_subbuf() counts the current sub-buffer as produced
+	 * before prov_subbuf_start() checks for a free one, unless an earlier
+	 * switch failed (offset past the end) and already counted it.
+	 */
+	ready = buf->subbufs_produced - buf->subbufs_consumed;
+	if (buf->offset <= chan->subbuf_size)
+		ready++;
+	return ready < chan->n_subbufs;
 }
 
 /*
