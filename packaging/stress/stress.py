@@ -74,6 +74,8 @@ def parse_args(argv):
                    help="the camflow release binary")
     p.add_argument("--workers", type=positive, default=12, help="worker processes (default 12)")
     p.add_argument("--mem", type=positive, help="guest memory in MiB (default 1024; 2048 for debug)")
+    p.add_argument("--recorder-nice", type=int, default=0, choices=range(-20, 20), metavar="N",
+                   help="nice value for every camflowd thread, -20..19 (default 0: unchanged)")
     p.add_argument("--smp", type=positive, default=2, help="guest CPUs (default 2)")
     p.add_argument("--log-disk", type=positive, default=32768,
                    help="log disk size in MiB (sparse; default 32768)")
@@ -162,7 +164,8 @@ def run(args) -> int:
     try:
         extra = scratch / "extra"
         extra.mkdir()
-        (extra / "params").write_text(f"SECONDS_RUN={args.seconds}\nWORKERS={args.workers}\n")
+        (extra / "params").write_text(f"SECONDS_RUN={args.seconds}\nWORKERS={args.workers}\n"
+                                    f"RECORDER_NICE={args.recorder_nice}\n")
         if args.keep_log:
             (extra / "keep-log").write_text("")
         binary = build_workload(scratch)
@@ -218,7 +221,7 @@ def report(args, vm, elapsed: float) -> int:
         problems.append(f"{len(reports)} kernel report lines")
     summary = {
         "config": args.config if args.kernel is None else str(args.kernel),
-        "seconds": args.seconds, "workers": args.workers, "smp": args.smp, "mem": args.mem,
+        "seconds": args.seconds, "workers": args.workers, "recorder_nice": args.recorder_nice, "smp": args.smp, "mem": args.mem,
         "ops": ops, "counters": counters, "recorder": recorder,
         "kernel_reports": reports[:50], "vm_seconds": round(elapsed),
         "problems": problems,
