@@ -74,8 +74,8 @@ def parse_args(argv):
                    help="the camflow release binary")
     p.add_argument("--workers", type=positive, default=12, help="worker processes (default 12)")
     p.add_argument("--mem", type=positive, help="guest memory in MiB (default 1024; 2048 for debug)")
-    p.add_argument("--recorder-nice", type=int, default=0, choices=range(-20, 20), metavar="N",
-                   help="nice value for every camflowd thread, -20..19 (default 0: unchanged)")
+    p.add_argument("--recorder-nice", type=int, default=-10, choices=range(-20, 20), metavar="N",
+                   help="nice value for every camflowd thread, -20..19 (default -10; 0: unchanged)")
     p.add_argument("--smp", type=positive, default=2, help="guest CPUs (default 2)")
     p.add_argument("--log-disk", type=positive, default=32768,
                    help="log disk size in MiB (sparse; default 32768)")
