@@ -11,7 +11,7 @@ KERNEL ?= 6.1
 CAMFLOW_BIN ?=
 
 .PHONY: all build release test unit e2e kernel check checkpatch demo bench bench-kernel deps clean \
-	install uninstall deb deb-test e2e-6.12 boot-test
+	install uninstall deb deb-test e2e-6.12 boot-test stress
 
 all: build
 
@@ -98,6 +98,18 @@ bench-kernel: release
 	$(PYTHON) packaging/bench-kernel/bench.py --kernel "$$(kernel-patch/scripts/build-kernel --version $(KERNEL) \
 		--extra-config packaging/bench-kernel/nodebug.config)" \
 		--camflow $(CURDIR)/.build/release/camflow --write-doc
+
+# Mixed stress in the VM (packaging/stress/stress.py): MINUTES of file,
+# pipe, socket and fork/exec work by 12 processes under whole-system
+# capture, camflowd writing W3C to the log disk; fails on any kernel report
+# or dropped record.  STRESS_CONFIG: nodebug (the bench-kernel kernel),
+# debug (lockdep, DEBUG_ATOMIC_SLEEP, KASAN) or vm.  Not part of `make check`
+# (Tests/e2e/test_stress.py runs 60 s of it there).
+MINUTES ?= 10
+STRESS_CONFIG ?= nodebug
+stress: release
+	$(PYTHON) packaging/stress/stress.py --minutes $(MINUTES) --config $(STRESS_CONFIG) \
+		--camflow $(CURDIR)/.build/release/camflow --work $(OUT)/stress
 
 clean:
 	rm -rf .build $(OUT)

@@ -103,3 +103,16 @@ def test_kernel_clean(guest):
     dmesg = (guest["result"] / "dmesg.txt").read_text(errors="replace")
     for marker in ("WARNING:", "BUG:", "possible recursive locking", "Oops"):
         assert marker not in dmesg, marker
+
+
+def test_boot_buffer_held_the_whole_boot(guest):
+    """The boot buffer kept every record made before camconfd wrote
+    relay_conf and replayed them all: nothing dropped up to the replay's
+    end (kernel: "boot buffer replayed: N records (B bytes), 0 lost")."""
+    dmesg = (guest["result"] / "dmesg.txt").read_text(errors="replace")
+    replayed = re.search(r"boot buffer replayed: (\d+) records \(\d+ bytes\), (\d+) lost", dmesg)
+    assert replayed, "no 'boot buffer replayed' line in the guest's dmesg"
+    assert int(replayed.group(1)) > 0 and int(replayed.group(2)) == 0, replayed.group(0)
+    counters = properties(guest["result"] / "counters.txt")
+    assert counters["dropped_after_replay"] == "0", counters
+    assert counters["dropped_at_end"] == "0", counters

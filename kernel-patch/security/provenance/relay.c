@@ -6,17 +6,25 @@
  * "provenance<cpu>" for relations and fixed-size nodes, and
  * "long_provenance<cpu>" for records carrying a payload and the machine
  * record.  The channels are opened when userspace writes relay_conf.
- * Until then records are kept, in order, in a bounded boot buffer, and
- * replayed first when the channels open.  When a channel is full the
- * record is lost and counted (no overwriting).
+ * Until then records are kept, in order, in the boot buffer: chunks
+ * allocated without sleeping as it grows, up to a bound in bytes
+ * (provenance.boot_buffer=SIZE, PROV_BOOT_BUFFER_DEFAULT).  When the
+ * channels open, a worker replays the backlog into the buffers of one CPU,
+ * waiting for the reader to make room, frees each chunk once it is sent,
+ * and switches to live output when the backlog is empty; records emitted
+ * meanwhile join the end of the backlog, so the order is kept.  When a
+ * channel or the boot buffer is full the record is lost and counted (no
+ * overwriting).
  */
 
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/relay.h>
@@ -24,6 +32,7 @@
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
+#include <linux/workqueue.h>
 
 #include "common.h"
 #include "objects.h"
@@ -33,11 +42,21 @@
 
 /* Records moved from the boot buffer to relay per lock hold. */
 #define PROV_DRAIN_BATCH	256
+/* Boot buffer chunk: an order-3 allocation holds at least 3 records. */
+#define PROV_BOOT_CHUNK_SIZE	(PAGE_SIZE << 3)
+/* How long the replay waits for the reader when relay is full. */
+#define PROV_DRAIN_WAIT_MS	20
 
-struct prov_boot_entry {
+/* Records are packed, 8-byte aligned, from data[0] to data[used]. */
+struct prov_boot_chunk {
 	struct list_head list;
-	u64 data[];		/* the record, 8-byte aligned */
+	u32 used;		/* bytes written */
+	u32 sent;		/* bytes replayed */
+	u64 data[];
 };
+
+#define PROV_BOOT_CHUNK_DATA \
+	(PROV_BOOT_CHUNK_SIZE - offsetof(struct prov_boot_chunk, data))
 
 static struct rchan *prov_chan;
 static struct rchan *prov_long_chan;
@@ -55,7 +74,54 @@ static DEFINE_MUTEX(prov_conf_mutex);
 /* Protects the boot buffer and the switch to live output. */
 static DEFINE_SPINLOCK(prov_boot_lock);
 static LIST_HEAD(prov_boot_list);
-static unsigned int prov_boot_count;
+/* Bytes allocated for the boot buffer, and its bound (0: the default). */
+static size_t prov_boot_bytes;
+static unsigned long prov_boot_limit;
+static u64 prov_boot_records;
+static u64 prov_boot_record_bytes;
+static u64 prov_boot_lost;
+/* Set (release) once relay_conf wrote the ids of this boot. */
+static bool prov_configured;
+/* The CPU whose buffers receive the backlog. */
+static int prov_drain_cpu;
+
+static void prov_drain_work_fn(struct work_struct *work);
+static DECLARE_WORK(prov_drain_work, prov_drain_work_fn);
+
+/*
+ * provenance.boot_buffer=SIZE (K, M, G suffixes): the bound of the boot
+ * buffer in bytes; at least PROV_BOOT_BUFFER_MIN.
+ */
+static int prov_boot_buffer_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long long size;
+	char *end;
+
+	size = memparse(val, &end);
+	if (end == val || (*end && *end != '\n'))
+		return -EINVAL;
+	*(unsigned long *)kp->arg = max_t(unsigned long long, size,
+					  PROV_BOOT_BUFFER_MIN);
+	return 0;
+}
+
+static const struct kernel_param_ops prov_boot_buffer_ops = {
+	.set = prov_boot_buffer_set,
+	.get = param_get_ulong,
+};
+module_param_cb(boot_buffer, &prov_boot_buffer_ops, &prov_boot_limit, 0444);
+MODULE_PARM_DESC(boot_buffer, "bytes of records kept until relay_conf");
+
+/* The bound in bytes: at most a quarter (default: an eighth) of RAM. */
+static size_t prov_boot_bound(void)
+{
+	size_t ram = (size_t)totalram_pages() << PAGE_SHIFT;
+
+	if (!prov_boot_limit)
+		prov_boot_limit = min_t(size_t, PROV_BOOT_BUFFER_DEFAULT,
+					ram / 8);
+	return min_t(size_t, prov_boot_limit, ram / 4);
+}
 
 void prov_drop(void)
 {
@@ -79,7 +145,7 @@ u64 prov_sent_count(void)
 
 bool prov_relay_live(void)
 {
-	/* Pairs with the release in prov_drain_boot_buffer(). */
+	/* Pairs with the release in prov_drain_batch(). */
 	return smp_load_acquire(&prov_is_live);
 }
 
@@ -88,14 +154,17 @@ bool prov_relay_written(void)
 	return READ_ONCE(prov_written);
 }
 
+/* The ids are known from relay_conf on, while the backlog still drains. */
 u32 prov_boot_id(void)
 {
-	return prov_relay_live() ? prov_conf_boot : 0;
+	/* Pairs with the release in prov_relay_start(). */
+	return smp_load_acquire(&prov_configured) ? prov_conf_boot : 0;
 }
 
 u32 prov_machine_id(void)
 {
-	return prov_relay_live() ? prov_conf_machine : 0;
+	/* Pairs with the release in prov_relay_start(). */
+	return smp_load_acquire(&prov_configured) ? prov_conf_machine : 0;
 }
 
 static void prov_tighten_id(union prov_identifier *id)
@@ -183,18 +252,29 @@ static void prov_relay_out(const void *record)
 /* Keep a record in the boot buffer.  Called with prov_boot_lock held. */
 static void prov_boot_keep(const void *record, u32 size)
 {
-	struct prov_boot_entry *e;
+	struct prov_boot_chunk *c = NULL;
 
-	if (prov_boot_count >= PROV_BOOT_BUFFER_MAX)
-		goto drop;
-	e = kmalloc(sizeof(*e) + size, GFP_NOWAIT | __GFP_NOWARN);
-	if (!e)
-		goto drop;
-	memcpy(e->data, record, size);
-	list_add_tail(&e->list, &prov_boot_list);
-	prov_boot_count++;
+	if (!list_empty(&prov_boot_list))
+		c = list_last_entry(&prov_boot_list, struct prov_boot_chunk,
+				    list);
+	if (!c || c->used + size > PROV_BOOT_CHUNK_DATA) {
+		if (prov_boot_bytes + PROV_BOOT_CHUNK_SIZE > prov_boot_bound())
+			goto drop;
+		c = kmalloc(PROV_BOOT_CHUNK_SIZE, GFP_NOWAIT | __GFP_NOWARN);
+		if (!c)
+			goto drop;
+		c->used = 0;
+		c->sent = 0;
+		list_add_tail(&c->list, &prov_boot_list);
+		prov_boot_bytes += PROV_BOOT_CHUNK_SIZE;
+	}
+	memcpy((u8 *)c->data + c->used, record, size);
+	c->used += size;
+	prov_boot_records++;
+	prov_boot_record_bytes += size;
 	return;
 drop:
+	prov_boot_lost++;
 	prov_drop();
 }
 
@@ -284,43 +364,125 @@ static int prov_check_conf(const struct prov_relay_conf *conf)
 	return 0;
 }
 
+/* Whether the buffer of @cpu has room for @record without dropping it. */
+static bool prov_relay_room(const void *record, int cpu)
+{
+	const struct prov_record_header *hdr = record;
+	struct rchan *chan;
+	struct rchan_buf *buf;
+	size_t ready;
+
+	chan = prov_kind_is_long(hdr->kind) ? prov_long_chan : prov_chan;
+	buf = *per_cpu_ptr(chan->buf, cpu);
+	/* No buffer: prov_relay_out_cpu() counts the record as dropped. */
+	if (!buf)
+		return true;
+	if (buf->offset + hdr->size <= chan->subbuf_size)
+		return true;
+	/*
+	 * relay_switch_subbuf() counts the current sub-buffer as produced
+	 * before prov_subbuf_start() checks for a free one, unless an earlier
+	 * switch failed (offset past the end) and already counted it.
+	 */
+	ready = buf->subbufs_produced - buf->subbufs_consumed;
+	if (buf->offset <= chan->subbuf_size)
+		ready++;
+	return ready < chan->n_subbufs;
+}
+
+/*
+ * Whether the buffers of @cpu are at most half full: live output starts
+ * only then, so that the records following the backlog find room while the
+ * reader is still busy with it.
+ */
+static bool prov_relay_headroom(int cpu)
+{
+	struct rchan *chans[] = { prov_chan, prov_long_chan };
+	struct rchan_buf *buf;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(chans); i++) {
+		buf = *per_cpu_ptr(chans[i]->buf, cpu);
+		if (buf && buf->subbufs_produced - buf->subbufs_consumed >
+			   chans[i]->n_subbufs / 2)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Send up to PROV_DRAIN_BATCH records of the backlog to the buffers of
+ * @cpu and unlink the chunks sent in full onto @done.  Returns true once
+ * the backlog is empty and the buffers have headroom: output is then live.
+ * Called with prov_boot_lock held.
+ */
+static bool prov_drain_batch(int cpu, struct list_head *done, bool *full)
+{
+	struct prov_boot_chunk *c, *tmp;
+	unsigned int n = 0;
+
+	*full = false;
+	list_for_each_entry_safe(c, tmp, &prov_boot_list, list) {
+		while (c->sent < c->used && n < PROV_DRAIN_BATCH) {
+			void *record = (u8 *)c->data + c->sent;
+			struct prov_record_header *hdr = record;
+
+			if (!prov_relay_room(record, cpu)) {
+				*full = true;
+				return false;
+			}
+			hdr->flags |= PROV_RECORD_REPLAYED;
+			prov_tighten(record);
+			prov_relay_out_cpu(record, cpu);
+			c->sent += hdr->size;
+			n++;
+		}
+		if (c->sent < c->used)
+			return false;
+		list_move_tail(&c->list, done);
+		prov_boot_bytes -= PROV_BOOT_CHUNK_SIZE;
+	}
+	if (!prov_relay_headroom(cpu)) {
+		*full = true;
+		return false;
+	}
+	/* Channels and ids are published with it. */
+	smp_store_release(&prov_is_live, true);
+	return true;
+}
+
 /*
  * Move the backlog to relay, then switch to live output.  The backlog goes
  * to the buffers of one CPU, in order, so that it reads as one stream.
+ * When those are full, wait for the reader (camflowd may start after
+ * relay_conf was written) instead of dropping.
  */
-static void prov_drain_boot_buffer(int cpu)
+static void prov_drain_work_fn(struct work_struct *work)
 {
-	struct prov_boot_entry *e, *tmp;
+	struct prov_boot_chunk *c, *tmp;
 	unsigned long flags;
 	LIST_HEAD(done);
-	unsigned int n;
-	bool empty;
+	bool empty, full;
+	u64 records, bytes, lost;
 
 	do {
-		n = 0;
 		spin_lock_irqsave(&prov_boot_lock, flags);
-		list_for_each_entry_safe(e, tmp, &prov_boot_list, list) {
-			struct prov_record_header *hdr = (void *)e->data;
-
-			if (n++ == PROV_DRAIN_BATCH)
-				break;
-			hdr->flags |= PROV_RECORD_REPLAYED;
-			prov_tighten(e->data);
-			prov_relay_out_cpu(e->data, cpu);
-			list_move_tail(&e->list, &done);
-			prov_boot_count--;
-		}
-		empty = list_empty(&prov_boot_list);
-		if (empty)
-			/* Channels and ids are published with it. */
-			smp_store_release(&prov_is_live, true);
+		empty = prov_drain_batch(prov_drain_cpu, &done, &full);
+		records = prov_boot_records;
+		bytes = prov_boot_record_bytes;
+		lost = prov_boot_lost;
 		spin_unlock_irqrestore(&prov_boot_lock, flags);
-		list_for_each_entry_safe(e, tmp, &done, list) {
-			list_del(&e->list);
-			kfree(e);
+		list_for_each_entry_safe(c, tmp, &done, list) {
+			list_del(&c->list);
+			kfree(c);
 		}
-		cond_resched();
+		if (full)
+			msleep(PROV_DRAIN_WAIT_MS);
+		else
+			cond_resched();
 	} while (!empty);
+	pr_info("boot buffer replayed: %llu records (%llu bytes), %llu lost (bound %zu bytes)\n",
+		records, bytes, lost, prov_boot_bound());
 }
 
 /* relay_conf: open the channels, write the machine, replay the backlog. */
@@ -362,6 +524,8 @@ int prov_relay_start(const struct prov_relay_conf *conf)
 	prov_conf_machine = conf->machine_id;
 	prov_chan = chan;
 	prov_long_chan = long_chan;
+	/* The ids before the flag: pairs with prov_boot_id(). */
+	smp_store_release(&prov_configured, true);
 	/* First record of the long channel: the machine. */
 	cpu = raw_smp_processor_id();
 	size = prov_machine_snapshot(machine, PROV_RECORD_MAX);
@@ -370,7 +534,8 @@ int prov_relay_start(const struct prov_relay_conf *conf)
 		prov_tighten(machine);
 		prov_relay_out_cpu(machine, cpu);
 	}
-	prov_drain_boot_buffer(cpu);
+	prov_drain_cpu = cpu;
+	queue_work(system_long_wq, &prov_drain_work);
 	pr_info("relay started (boot %u, machine %u)\n", prov_conf_boot,
 		prov_conf_machine);
 out:

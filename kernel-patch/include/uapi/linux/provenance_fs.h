@@ -17,8 +17,15 @@
 #define PROV_BUFF_EXP_MAX	24
 #define PROV_SUBUF_NB_MIN	2
 #define PROV_SUBUF_NB_MAX	256
-/* Records held before relay_conf is written; more are counted as dropped. */
-#define PROV_BOOT_BUFFER_MAX	65536
+/*
+ * Boot buffer: bytes of records held, in order, until relay_conf is
+ * written; more are counted as dropped.  The boot parameter
+ * provenance.boot_buffer=SIZE (K, M, G suffixes) sets the bound, between
+ * PROV_BOOT_BUFFER_MIN and a quarter of RAM; without it the bound is
+ * PROV_BOOT_BUFFER_DEFAULT or an eighth of RAM, whichever is smaller.
+ */
+#define PROV_BOOT_BUFFER_DEFAULT	(64U << 20)
+#define PROV_BOOT_BUFFER_MIN		(256U << 10)
 
 /* Written once to "relay_conf": ids of this boot and the relay geometry. */
 struct prov_relay_conf {
