@@ -1,11 +1,30 @@
 import CProvenanceABI
+import Foundation
 import XCTest
 @testable import Provenance
 
 final class ElementTypeTests: XCTestCase {
-    func testNameTablesComeFromTheKernelHeader() {
-        XCTAssertEqual(NodeType.all.count, 26)
-        XCTAssertEqual(RelationType.all.count, 21 + 31 + 23 + 7 + 9 + 2)
+    /// Counts the `{ TYPE, "name" },` entries of one list of the kernel's
+    /// provenance_names.h, read from the checkout.
+    private func headerEntries(_ list: String) throws -> Int {
+        let header = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("kernel-patch/include/uapi/linux/provenance_names.h")
+        let text = try String(contentsOf: header, encoding: .utf8)
+        let parts = text.components(separatedBy: "#ifdef \(list)")
+        XCTAssertEqual(parts.count, 2, "\(list) not found in \(header.path)")
+        let body = parts.last?.components(separatedBy: "#endif").first ?? ""
+        return body.split(separator: "\n").filter { $0.hasPrefix("{ ") }.count
+    }
+
+    func testNameTablesComeFromTheKernelHeader() throws {
+        XCTAssertEqual(NodeType.all.count, try headerEntries("PROV_NODE_NAMES"))
+        XCTAssertEqual(RelationType.all.count, try headerEntries("PROV_RELATION_NAMES"))
+        XCTAssertGreaterThanOrEqual(RelationType.all.count, 93)
+        for name in ["open_write", "dup", "splice_in", "signal", "wait", "shutdown"] {
+            XCTAssertNotNil(RelationType(name: name), name)
+        }
+        XCTAssertNotNil(NodeType(name: "semaphore"))
         XCTAssertEqual(NodeType(rawValue: ACT_TASK).name, "task")
         XCTAssertEqual(NodeType(rawValue: ENT_PROC).name, "process_memory")
         XCTAssertEqual(NodeType(name: "file")?.rawValue, 0x2000_0000_0000_0100)
