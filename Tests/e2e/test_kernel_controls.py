@@ -420,7 +420,7 @@ def test_propagate_node_filter_stops_tracking_and_taint(kc, graph):
 def test_tracked_user_is_recorded_and_root_is_not(kc, graph):
     assert kc["user-target"] == "ok" and kc["user-target-del"] == "ok"
     assert graph.named("/tmp/kc/user-in") and graph.named("/tmp/kc/user-out")
-    assert not graph.named("/tmp/kc/root-in") and not graph.named("/tmp/kc/root-out")
+    assert not graph.named("/tmp/kcroot/root-in") and not graph.named("/tmp/kcroot/root-out")
 
 
 def test_cgroup_namespace_target_tracks_its_tasks(kc, graph):

@@ -399,13 +399,17 @@ put "pf-del $(wr propagate_node_filter "$W/pf-del")"
 fcfg -1 0 0 0 "$K/pf-out" >"$W/f-pf-out"
 put "pf-out-state $(ask file "$W/f-pf-out")"
 # a tracked user's processes are recorded, root's are not
+# (root's files are in a directory of their own: the propagating processes
+# above created files in $K, so $K carries their tracking and taint, and a
+# path walk through it would rightly track the shell that walks it)
 echo "user input" >"$K/user-in"
-echo "root input" >"$K/root-in"
-chmod 644 "$K/user-in" "$K/root-in"
+mkdir -p /tmp/kcroot
+echo "root input" >/tmp/kcroot/root-in
+chmod 644 "$K/user-in" /tmp/kcroot/root-in
 ucfg 1000 1 >"$W/e-u1000"
 put "user-target $(wr uid "$W/e-u1000")"
 su user -c "cat /tmp/kc/user-in >/tmp/kc/user-out"
-cat "$K/root-in" >"$K/root-out"
+cat /tmp/kcroot/root-in >/tmp/kcroot/root-out
 ucfg 1000 16 >"$W/e-u1000-del"
 put "user-target-del $(wr uid "$W/e-u1000-del")"
 # a cgroup namespace target tracks the tasks in it (the init namespace here)
