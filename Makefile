@@ -46,7 +46,7 @@ e2e: kernel release
 	$(PYTHON) -m pytest -v Tests/e2e
 
 # Everything CI runs.
-check: deps checkpatch unit e2e e2e-6.12 deb-test
+check: deps checkpatch unit e2e e2e-6.12 deb-test boot-test
 
 # The real boot: Debian 12 (debootstrap) with both packages under qemu and
 # systemd (Tests/packaging/test_real_boot.py; docs/install.md).
