@@ -85,7 +85,7 @@ def netops_ancestors(graph, pathname):
             if kind(graph, sender) == "directory":
                 continue
             if kind(graph, sender) in PROCESS_NODES and not any(
-                    "netops" in name for v in graph.versions(sender) for name in graph.names(v)):
+                    "netops" in name for name in graph.programs(sender)):
                 continue
             stack.append(sender)
     return seen

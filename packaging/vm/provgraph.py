@@ -76,8 +76,7 @@ class Graph:
                 node.get("cf:machine_id"))
 
     def versions(self, node_id: str) -> set:
-        key = self.object_key(node_id)
-        return {other for other in self.nodes if self.object_key(other) == key}
+        return set(self._versions_by_key().get(self.object_key(node_id), ()))
 
     def names(self, node_id: str) -> set:
         """Path names of a node: its cf:name and the paths naming it."""
@@ -91,6 +90,40 @@ class Graph:
                 if "cf:pathname" in path:
                     found.add(path["cf:pathname"])
         return found
+
+    def programs(self, node_id: str) -> set:
+        """Programs a task or process_memory object ran, from the kernel's
+        `named` relations into its process memory.  Unlike cf:name, which
+        the recorder adds when it has already seen the path record (best
+        effort: the path may come through another CPU's relay file later),
+        this does not depend on the order the records were read in.  A task
+        is linked to its own memory by memory_read and memory_write."""
+        memories = set()
+        for version in self.versions(node_id):
+            kind = self.nodes.get(version, {}).get("prov:type")
+            if kind == "process_memory":
+                memories.add(version)
+            elif kind == "task":
+                memories |= {r.sender for r in self.incoming.get(version, [])
+                             if r.type == "memory_read"}
+                memories |= {r.receiver for r in self.outgoing.get(version, [])
+                             if r.type == "memory_write"}
+        found = set()
+        for memory in {self.object_key(m) for m in memories}:
+            for version in self._versions_by_key().get(memory, ()):
+                for relation in self.incoming.get(version, []):
+                    path = self.nodes.get(relation.sender, {})
+                    if relation.type == "named" and "cf:pathname" in path:
+                        found.add(path["cf:pathname"])
+        return found
+
+    def _versions_by_key(self) -> dict:
+        if getattr(self, "_by_key_count", -1) != len(self.nodes):
+            by_key = defaultdict(set)
+            for other in self.nodes:
+                by_key[self.object_key(other)].add(other)
+            self._by_key, self._by_key_count = by_key, len(self.nodes)
+        return self._by_key
 
     def named(self, pathname: str) -> set:
         """Every version of every object named pathname."""
