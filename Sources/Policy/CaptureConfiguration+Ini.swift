@@ -38,6 +38,7 @@ extension CaptureConfiguration {
         section("group", groups) { $0.name }
         section("cgroup", cgroups) { String($0) }
         section("secctx", secctx) { $0 }
+        if let label = network.label { out += "\n[network]\nlabel=\(label)\n" }
         out += "\n[relay]\nbuff_exp=\(relay.buffExp)\nsubuf_nb=\(relay.subufNb)\n"
         return out
     }

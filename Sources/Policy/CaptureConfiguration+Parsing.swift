@@ -33,6 +33,7 @@ extension CaptureConfiguration {
         "cgroup": ["track", "propagate", "opaque"],
         "secctx": ["track", "propagate", "opaque"],
         "relay": ["buff_exp", "subuf_nb"],
+        "network": ["label"],
     ]
 
     /// Reads and validates the capture policy at `path`.
@@ -126,6 +127,7 @@ extension CaptureConfiguration {
         case ("compression", "duplicate"): compression.duplicate = try bool()
         case ("relay", "buff_exp"): relay.buffExp = try ranged(13...24)
         case ("relay", "subuf_nb"): relay.subufNb = try ranged(2...256)
+        case ("network", "label"): network.label = try bool()
         case ("ipv4-ingress", _): add(try ipv4(), to: &ipv4Ingress)
         case ("ipv4-egress", _): add(try ipv4(), to: &ipv4Egress)
         case ("file", _):

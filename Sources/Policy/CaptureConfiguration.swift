@@ -87,6 +87,8 @@ public struct CaptureConfiguration: Equatable, Sendable {
     public var secctx = TargetLists<String>()
     /// `[relay]` geometry.
     public var relay = RelayGeometry()
+    /// `[network]` keys; nil when absent (the kernel's value is left alone).
+    public var network = NetworkPolicy()
     /// The line of the last occurrence of each scalar key, by "section.key".
     public var scalarOrigins: [String: IniOrigin] = [:]
 
@@ -104,6 +106,15 @@ public struct Compression: Equatable, Sendable {
     public var edge: Bool?
     /// `duplicate`: record duplicates.
     public var duplicate: Bool?
+    /// Creates a value from its fields.
+    public init() {}
+}
+
+/// `[network]` keys (nil when the key is absent).
+public struct NetworkPolicy: Equatable, Sendable {
+    /// `label`: in-band provenance labels on the packets of recorded
+    /// sockets (securityfs `label`; off in the kernel until written).
+    public var label: Bool?
     /// Creates a value from its fields.
     public init() {}
 }

@@ -20,6 +20,7 @@ extension CaptureState {
         either(compressNode, "- node compression enabled;", "- node compression disabled;")
         either(compressEdge, "- edge compression enabled;", "- edge compression disabled;")
         either(duplicate, "- duplication enabled;", "- duplication disabled;")
+        if let label { either(label, "- packet labelling enabled;", "- packet labelling disabled;") }
         for target in FilterTarget.all {
             if target.family == nil { line("") }
             let title = (target.propagate ? "Propagate " + target.word : target.word.prefix(1).uppercased() + target.word.dropFirst())
@@ -59,6 +60,7 @@ extension CaptureState {
         field("compress_node", String(compressNode))
         field("compress_edge", String(compressEdge))
         field("duplicate", String(duplicate))
+        field("label", label.map { String($0) } ?? "null")
         field("dropped", String(dropped))
         let filterObjects = FilterTarget.all.map { target -> String in
             let names = typeNames(target).map(jsonString).joined(separator: ",")
@@ -84,7 +86,8 @@ extension CaptureState {
     /// (the `camflow ctl -c` output): ASCII section names, `duplicate=true`,
     /// every named filter type (long node types included), `opaque=` keys,
     /// no duplicated block. Unnamed filter bits are written as comments.
-    /// `[file]` and `[relay]` cannot be read back and are not written.
+    /// `[file]` and `[relay]` cannot be read back and are not written;
+    /// `[network]` is written when the kernel has packet labelling.
     public func ini(userName: (UInt32) -> String = Accounts.userName,
                     groupName: (UInt32) -> String = Accounts.groupName) -> String {
         var out = ";Auto-generated configuration\n[provenance]\nmachine_id=0\n"
@@ -118,6 +121,7 @@ extension CaptureState {
         section("group", groups, groupName)
         section("cgroup", cgroups) { String($0) }
         section("secctx", secctx) { $0 }
+        if let label { out += "\n[network]\nlabel=\(label)\n" }
         return out
     }
 }

@@ -52,6 +52,9 @@ public struct CaptureState: Equatable, Sendable {
     public var compressEdge: Bool
     /// `duplicate`.
     public var duplicate: Bool
+    /// `label`: in-band packet labels; nil when the kernel has no packet
+    /// labelling (no `label` file).
+    public var label: Bool? = nil
     /// The bitmap of each filter, in `FilterTarget.all` order.
     public var filters: [FilterTarget: UInt64]
     /// `ipv4_ingress` entries.
@@ -96,6 +99,7 @@ public struct CaptureState: Equatable, Sendable {
             compressNode: try fs.get(.compressNode),
             compressEdge: try fs.get(.compressEdge),
             duplicate: try fs.get(.duplicate),
+            label: fs.has(.label) ? try fs.get(.label) : nil,
             filters: filters,
             ipv4Ingress: try ipv4(.ingress),
             ipv4Egress: try ipv4(.egress),

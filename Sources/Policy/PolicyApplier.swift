@@ -38,10 +38,15 @@ public struct ApplyReport: Equatable, Sendable {
     public var relay: RelayGeometry
     public var enabled: Bool
     public var all: Bool
+    /// `[network] label` as configured (nil when absent).
+    public var label: Bool?
     /// The steps written successfully.
     public var applied: Int
     /// Everything that failed, in order; empty on full success.
     public var failures: [PolicyFailure]
+    /// Steps skipped without harm (e.g. `label=false` on a kernel without
+    /// packet labelling), one line each naming the ini line.
+    public var warnings: [String] = []
 }
 
 /// Applies a capture policy to the kernel (`camflow configure --apply`).
@@ -51,7 +56,8 @@ public struct ApplyReport: Equatable, Sendable {
 /// counter file is incremented once per boot, not once per run (a fix over
 /// the reference) — then `CaptureConfiguration.steps` (lists, then
 /// scalars). A step that fails is recorded in the report and the others
-/// are still applied.
+/// are still applied. `[network] label` on a kernel without the `label`
+/// file is a failure naming the ini line when true, a warning when false.
 public struct PolicyApplier: Sendable {
     /// The kernel control files.
     public var securityFS: SecurityFS
@@ -70,13 +76,22 @@ public struct PolicyApplier: Sendable {
         guard securityFS.isPresent else { throw ProvenanceNotPresent(root: securityFS.root) }
         var report = ApplyReport(configuredRelay: false, bootID: 0, machineID: 0,
                                  relay: config.relay, enabled: config.enabled, all: config.all,
-                                 applied: 0, failures: [])
+                                 label: config.network.label, applied: 0, failures: [])
         do {
             try configureRelay(config, &report)
         } catch {
             report.failures.append(PolicyFailure(subject: "relay", reason: "\(error)"))
         }
         for step in config.steps {
+            if case let .flag(.label, on) = step.action, !securityFS.has(.label) {
+                let reason = "this kernel has no packet labelling (\(securityFS.path(SecurityFS.Flag.label.rawValue)) is missing)"
+                if on {
+                    report.failures.append(PolicyFailure(subject: step.description, reason: reason))
+                } else {
+                    report.warnings.append("\(step.description): \(reason); nothing to turn off")
+                }
+                continue
+            }
             do {
                 try securityFS.perform(step.action)
                 report.applied += 1

@@ -26,7 +26,8 @@ extension CaptureConfiguration {
     /// (users, groups, cgroups, IPv4 ingress and egress, security
     /// contexts; each track, propagate, then opaque or record), and last the
     /// scalars (enable, all, should_version, compress_node, compress_edge,
-    /// duplicate). Absent `[compression]` keys are not written.
+    /// duplicate, label). Absent `[compression]` and `[network]` keys are
+    /// not written.
     public var steps: [PolicyStep] {
         var steps: [PolicyStep] = []
         func add<V>(_ items: [Located<V>], _ make: (V) -> ControlAction?) {
@@ -76,6 +77,7 @@ extension CaptureConfiguration {
         scalar(.compressNode, compression.node, "compression", "node")
         scalar(.compressEdge, compression.edge, "compression", "edge")
         scalar(.duplicate, compression.duplicate, "compression", "duplicate")
+        scalar(.label, network.label, "network", "label")
         return steps
     }
 }

@@ -34,7 +34,14 @@ public struct SecurityFS: Sendable {
         case compressNode = "compress_node"
         case compressEdge = "compress_edge"
         case duplicate
+        /// In-band provenance labels on the packets of recorded sockets
+        /// (kernels without packet labelling have no such file).
+        case label
     }
+
+    /// Whether the control file of `flag` exists (`label` is missing on
+    /// kernels without packet labelling).
+    public func has(_ flag: Flag) -> Bool { SystemFile.exists(path(flag.rawValue)) }
 
     /// Full path of the control file `name`.
     public func path(_ name: String) -> String { root + "/" + name }

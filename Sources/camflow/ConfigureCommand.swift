@@ -18,7 +18,8 @@ struct ConfigureCommand: ParsableCommand {
             everything first and applies nothing if a value is bad; otherwise it configures \
             the relay (once per boot), then the [file] lists, the filters, the user, group, \
             cgroup, IPv4 and security context lists, and last the switches (enabled, all, \
-            compression). An entry the kernel refuses is reported with its FILE:LINE and the \
+            compression, [network] label). [network] label=true on a kernel without packet \
+            labelling (no securityfs 'label' file) is an error naming its FILE:LINE. An entry the kernel refuses is reported with its FILE:LINE and the \
             others are still applied; the exit status is then 1. See docs/configuration.md.
             """)
 
@@ -82,8 +83,10 @@ struct ConfigureCommand: ParsableCommand {
         } else {
             log.info("relay already configured in this boot: boot_id=\(report.bootID) machine_id=\(report.machineID)")
         }
+        for warning in report.warnings { log.warning("\(warning)") }
         for failure in report.failures { log.error("\(failure)") }
-        log.info("capture enabled=\(report.enabled) all=\(report.all); \(report.applied) setting(s) applied, \(report.failures.count) failed (from \(file))")
+        let label = report.label.map { " label=\($0)" } ?? ""
+        log.info("capture enabled=\(report.enabled) all=\(report.all)\(label); \(report.applied) setting(s) applied, \(report.failures.count) failed (from \(file))")
         if !report.failures.isEmpty { Glibc.exit(1) }
     }
 

@@ -43,6 +43,12 @@ struct CtlRunner {
             try perform(.flag(.compressEdge, try bool(0)), "Could not activate/deactivate edge compression")
         case "--duplicate":
             try perform(.flag(.duplicate, try bool(0)), "Could not activate/deactivate duplication")
+        case "--label-packets":
+            let on = try bool(0)
+            guard fs.has(.label) else {
+                throw CtlFailure(message: "\(invocation): this kernel has no packet labelling (\(fs.path(SecurityFS.Flag.label.rawValue)) is missing)")
+            }
+            try perform(.flag(.label, on), "Could not activate/deactivate packet labelling")
         case "--file":
             let path = try nonEmpty(0, "file name")
             let state: ObjectState

@@ -35,6 +35,8 @@ enum CtlFlags {
         CtlFlag(["--compress-node"], ["bool"], "activate/deactivate node compression."),
         CtlFlag(["--compress-edge"], ["bool"], "activate/deactivate edge compression."),
         CtlFlag(["--duplicate"], ["bool"], "activate/deactivate duplication."),
+        CtlFlag(["--label-packets"], ["bool"],
+                "activate/deactivate in-band provenance labels on the packets of recorded sockets."),
         CtlFlag(["--file"], ["filename"], "display provenance info of a file."),
         CtlFlag(["--track-file"], ["filename", "false/true/propagate"], "set tracking."),
         CtlFlag(["--taint-file"], ["filename", "int [0-63]"], "applies taint to the file."),
