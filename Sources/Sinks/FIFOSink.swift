@@ -69,9 +69,9 @@ public final class FIFOSink: Sink {
     /// - Throws: `SinkError` saying how many bytes no reader took.
     public func flush() throws {
         guard fd >= 0 else { return }
-        let deadline = monotonicMs() + drainWaitMs
+        let deadline = monotonicMilliseconds() + drainWaitMs
         var unread: Int32 = 0
-        while ioctl(fd, UInt(FIONREAD), &unread) == 0 && unread > 0 && monotonicMs() < deadline {
+        while ioctl(fd, UInt(FIONREAD), &unread) == 0 && unread > 0 && monotonicMilliseconds() < deadline {
             usleep(20_000)
         }
         if unread > 0 {

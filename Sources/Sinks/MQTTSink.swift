@@ -28,9 +28,9 @@ final class MQTTConnectionState: @unchecked Sendable {
     /// Waits up to `milliseconds` for `condition`; returns the fields then.
     func wait(milliseconds: Int64, until condition: (Fields) -> Bool) -> Fields {
         monitor.locked {
-            let deadline = monotonicMs() + milliseconds
+            let deadline = monotonicMilliseconds() + milliseconds
             while !condition(fields) {
-                let left = deadline - monotonicMs()
+                let left = deadline - monotonicMilliseconds()
                 if left <= 0 { break }
                 monitor.wait(milliseconds: left)
             }
@@ -202,7 +202,7 @@ public final class MQTTSink: Sink {
 
     /// Starts a new connection attempt when none is running and the back-off allows.
     private func reconnectIfDue() {
-        let now = monotonicMs()
+        let now = monotonicMilliseconds()
         let connecting = state.update { $0.connecting }
         if !connecting && now >= nextAttempt {
             connect()
@@ -276,7 +276,7 @@ public final class MQTTSink: Sink {
     /// The original's heartbeat: an empty QoS 0 message to the topic
     /// `keepalive` every 10 s while connected.
     private func publishKeepaliveIfDue() {
-        let now = monotonicMs()
+        let now = monotonicMilliseconds()
         guard let client, now - lastKeepalive >= 10_000, isConnected else { return }
         lastKeepalive = now
         var message = camflow_mqtt_message()
@@ -309,8 +309,8 @@ public final class MQTTSink: Sink {
             var options = camflow_mqtt_disconnect_options()
             options.timeout = 2000
             _ = MQTTAsync_disconnect(connectedHandle, &options)
-            let deadline = monotonicMs() + 2500
-            while MQTTAsync_isConnected(connectedHandle) != 0 && monotonicMs() < deadline { usleep(20_000) }
+            let deadline = monotonicMilliseconds() + 2500
+            while MQTTAsync_isConnected(connectedHandle) != 0 && monotonicMilliseconds() < deadline { usleep(20_000) }
         }
         MQTTAsync_destroy(&handle)
     }

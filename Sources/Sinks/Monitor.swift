@@ -42,31 +42,3 @@ final class Monitor: @unchecked Sendable {
     /// Wakes every waiter.
     func broadcast() { pthread_cond_broadcast(condition) }
 }
-
-/// Milliseconds of CLOCK_MONOTONIC.
-func monotonicMs() -> Int64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-}
-
-private final class ThreadBody {
-    let body: () -> Void
-    init(_ body: @escaping () -> Void) { self.body = body }
-}
-
-/// Starts a joinable POSIX thread running `body`; nil if it cannot be created.
-func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
-    let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
-    var thread = pthread_t()
-    let rc = pthread_create(&thread, nil, { arg in
-        guard let arg else { return nil }
-        Unmanaged<ThreadBody>.fromOpaque(arg).takeRetainedValue().body()
-        return nil
-    }, box)
-    if rc != 0 {
-        Unmanaged<ThreadBody>.fromOpaque(box).release()
-        return nil
-    }
-    return thread
-}

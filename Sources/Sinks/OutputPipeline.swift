@@ -96,7 +96,7 @@ public final class OutputPipeline: @unchecked Sendable {
         if let spool, !spool.isEmpty {
             report("\(spool.pendingChunks) chunks left in the spool \(spool.directory) by an earlier run are delivered first", false)
         }
-        guard let thread = startThread({ [self] in self.writerLoop() }) else { return nil }
+        guard let thread = spawnThread({ [self] in self.writerLoop() }) else { return nil }
         self.thread = thread
     }
 
@@ -157,7 +157,7 @@ public final class OutputPipeline: @unchecked Sendable {
     private func dropLocked(records: Int, why: String) {
         stats.chunksDropped += 1
         stats.recordsDropped += UInt64(records)
-        let now = monotonicMs()
+        let now = monotonicMilliseconds()
         if now - lastDropReport >= 10_000 {
             lastDropReport = now
             report("\(why): dropping output (\(stats.recordsDropped) records dropped so far)", true)
@@ -189,7 +189,7 @@ public final class OutputPipeline: @unchecked Sendable {
     public func finish(waitMs: Int64) -> OutputStatistics {
         let thread = monitor.locked { () -> pthread_t? in
             stopping = true
-            stopDeadline = monotonicMs() + waitMs
+            stopDeadline = monotonicMilliseconds() + waitMs
             monitor.broadcast()
             return self.thread
         }
@@ -236,7 +236,7 @@ public final class OutputPipeline: @unchecked Sendable {
                         return .item(Item(bytes: entry.bytes, records: entry.records))
                     }
                     if stopping { return .done }
-                    if monotonicMs() - lastIdle >= 1000 { return .idle }
+                    if monotonicMilliseconds() - lastIdle >= 1000 { return .idle }
                     writerWaiting = true
                     monitor.wait(milliseconds: 1000)
                     writerWaiting = false
@@ -245,13 +245,13 @@ public final class OutputPipeline: @unchecked Sendable {
             switch next {
             case .done: return
             case .idle:
-                lastIdle = monotonicMs()
+                lastIdle = monotonicMilliseconds()
                 sink.idle()
             case .reopen: reopen()
             case let .item(item):
                 // A slow output at shutdown: past the deadline the spool keeps
                 // the rest (without a spool, delivery goes on: nothing is lost).
-                let late = monitor.locked { stopping && monotonicMs() >= stopDeadline }
+                let late = monitor.locked { stopping && monotonicMilliseconds() >= stopDeadline }
                 if late && spool != nil {
                     giveUp([item])
                     return
@@ -292,11 +292,11 @@ public final class OutputPipeline: @unchecked Sendable {
                     sinkFailing = false
                 }
                 if let since = failingSince {
-                    report("\(sink.name) takes data again after \((monotonicMs() - since) / 1000) s", false)
+                    report("\(sink.name) takes data again after \((monotonicMilliseconds() - since) / 1000) s", false)
                 }
                 return []
             } catch let error as SinkError where error.kind == .retry {
-                let now = monotonicMs()
+                let now = monotonicMilliseconds()
                 let (stop, reopenNow) = monitor.locked { () -> (Bool, Bool) in
                     stats.retries += 1
                     sinkFailing = true
