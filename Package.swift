@@ -42,12 +42,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // Helpers shared by the test targets: temporary directories, a fake
+        // securityfs tree, control-structure bytes, a real mosquitto.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance", "CProvenanceABI"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Provenance", "CProvenanceABI"]),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Ini", "Provenance", "CProvenanceABI"]),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Ini", "Provenance", "CProvenanceABI", "TestSupport"]),
         .testTarget(name: "SerializeTests", dependencies: ["Serialize", "Capture", "Provenance", "CProvenanceABI"]),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Provenance"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "Provenance", "TestSupport"]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect", "Provenance"]),
-        .testTarget(name: "CamflowTests", dependencies: ["camflow", "Capture", "Provenance", "CProvenanceABI"]),
+        .testTarget(name: "CamflowTests", dependencies: ["camflow", "Capture", "Provenance", "CProvenanceABI", "TestSupport"]),
     ]
 )

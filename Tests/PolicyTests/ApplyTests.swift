@@ -1,4 +1,5 @@
 import CProvenanceABI
+import TestSupport
 import XCTest
 @testable import Policy
 @testable import Provenance

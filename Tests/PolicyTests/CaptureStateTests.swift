@@ -1,4 +1,5 @@
 import CProvenanceABI
+import TestSupport
 import XCTest
 @testable import Policy
 @testable import Provenance
@@ -10,7 +11,7 @@ final class CaptureStateTests: XCTestCase {
     override func setUpWithError() throws {
         tree = try FakeSecurityFS()
         for (name, on) in [("enable", true), ("all", false), ("should_version", true), ("compress_node", false),
-                           ("compress_edge", true), ("duplicate", false), ("written", false)] {
+                           ("compress_edge", true), ("duplicate", false), ("label", true), ("written", false)] {
             tree.put(name, on ? "1\n" : "0\n")
         }
         tree.put("machine_id", Bytes().u32(7).array)
@@ -44,7 +45,7 @@ final class CaptureStateTests: XCTestCase {
         XCTAssertEqual(state.json(userName: { "u\($0)" }, groupName: { "g\($0)" }), """
             {"machine_id":7,"boot_id":2,"version":"v0.1.0","policy_hash":"000f\(String(repeating: "f0", count: 30))",\
             "enabled":true,"all":false,"written":false,"should_version":true,"compress_node":false,\
-            "compress_edge":true,"duplicate":false,"dropped":3,"filters":{\
+            "compress_edge":true,"duplicate":false,"label":true,"dropped":3,"filters":{\
             "node_filter":{"bitmap":"800000000400","types":["char","0x800000000000"]},\
             "derived_filter":{"bitmap":"0","types":[]},"generated_filter":{"bitmap":"0","types":[]},\
             "used_filter":{"bitmap":"0","types":[]},"informed_filter":{"bitmap":"0","types":[]},\
@@ -65,14 +66,14 @@ final class CaptureStateTests: XCTestCase {
     func testTornListIsAnError() {
         tree.put("uid", [1, 2, 3, 4, 5])
         XCTAssertThrowsError(try CaptureState.read(from: tree.fs)) { error in
-            XCTAssertEqual("\(error)", "cannot read \(self.tree.path)/uid: 5 bytes is not a whole number of 16-byte entries")
+            XCTAssertEqual("\(error)", "cannot read \(self.tree.root)/uid: 5 bytes is not a whole number of 16-byte entries")
         }
     }
 
     func testMissingFileIsNamed() throws {
-        try FileManager.default.removeItem(atPath: tree.path + "/policy_hash")
+        try FileManager.default.removeItem(atPath: tree.root + "/policy_hash")
         XCTAssertThrowsError(try CaptureState.read(from: tree.fs)) { error in
-            XCTAssertEqual("\(error)", "cannot open \(self.tree.path)/policy_hash: No such file or directory")
+            XCTAssertEqual("\(error)", "cannot open \(self.tree.root)/policy_hash: No such file or directory")
         }
     }
 

@@ -1,5 +1,6 @@
 import CProvenanceABI
 import Ini
+import TestSupport
 import XCTest
 @testable import Policy
 @testable import Provenance
@@ -151,8 +152,8 @@ final class ConfigureApplyTests: XCTestCase {
     }
 
     func testRefusedEntryIsReportedAndTheRestApplied() throws {
-        try FileManager.default.removeItem(atPath: tree.path + "/uid")
-        try FileManager.default.removeItem(atPath: tree.path + "/node_filter")
+        try FileManager.default.removeItem(atPath: tree.root + "/uid")
+        try FileManager.default.removeItem(atPath: tree.root + "/node_filter")
         let report = try apply("""
             [provenance]
             enabled=true
@@ -163,8 +164,8 @@ final class ConfigureApplyTests: XCTestCase {
             track=root
             """)
         XCTAssertEqual(report.failures.map(\.description), [
-            "/etc/camflow.ini:3: [provenance] node_filter=char: cannot open \(tree.path)/node_filter: No such file or directory",
-            "/etc/camflow.ini:5: [user] track=root: cannot open \(tree.path)/uid: No such file or directory",
+            "/etc/camflow.ini:3: [provenance] node_filter=char: cannot open \(tree.root)/node_filter: No such file or directory",
+            "/etc/camflow.ini:5: [user] track=root: cannot open \(tree.root)/uid: No such file or directory",
         ])
         XCTAssertEqual(tree.bytes("gid"), Bytes.id(0, op: 0x01))
         XCTAssertEqual(tree.bytes("enable"), Array("1\n".utf8))

@@ -1,4 +1,5 @@
 import CProvenanceABI
+import TestSupport
 import XCTest
 @testable import Policy
 @testable import Provenance
@@ -116,13 +117,13 @@ final class ControlWriteTests: XCTestCase {
 
         tree.put("process", [1, 2, 3])
         XCTAssertThrowsError(try tree.fs.processState(31)) { error in
-            XCTAssertEqual("\(error)", "cannot read \(self.tree.path)/process: expected 48 bytes, got 27")  // 3 answer bytes + the appended 24-byte request
+            XCTAssertEqual("\(error)", "cannot read \(self.tree.root)/process: expected 48 bytes, got 27")  // 3 answer bytes + the appended 24-byte request
         }
     }
 
     func testRefusedWriteNamesTheFile() {
-        XCTAssertThrowsError(try SecurityFS(root: tree.path + "/none").perform(.user(1, .track))) { error in
-            XCTAssertEqual("\(error)", "cannot open \(self.tree.path)/none/uid: No such file or directory")
+        XCTAssertThrowsError(try SecurityFS(root: tree.root + "/none").perform(.user(1, .track))) { error in
+            XCTAssertEqual("\(error)", "cannot open \(self.tree.root)/none/uid: No such file or directory")
         }
     }
 
