@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The built binary: argv[0] dispatch, help, and one clear error line with
@@ -28,19 +29,19 @@ final class CLIErrorTests: XCTestCase {
     }
 
     func testMissingConfig() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         assertOneLineError(try CLI.run(["record", "--config", s.path + "/no-such.ini"]),
                            mentions: "cannot read configuration \(s.path)/no-such.ini: No such file or directory")
     }
 
     func testConfigIsADirectory() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         assertOneLineError(try CLI.run(["record", "--config", s.path]),
                            mentions: "cannot read configuration \(s.path): Is a directory")
     }
 
     func testUnreadableConfig() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let config = s.recorderConfig()
         chmod(config, 0)
         defer { chmod(config, 0o644) }
@@ -53,21 +54,21 @@ final class CLIErrorTests: XCTestCase {
     }
 
     func testBadConfigValueNamesTheKey() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let config = s.text("camflowd.ini", "[general]\noutput=mqtt\nformat=w3c\n[mqtt]\naddress=tcp://127.0.0.1:1883\nqos=3\n")
         assertOneLineError(try CLI.run(["record", "--config", config]),
                            mentions: "\(config):6: [mqtt] qos=3: not 0, 1 or 2")
     }
 
     func testUnwritableLogPath() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let config = s.text("camflowd.ini", "[general]\noutput=log\nformat=w3c\n[log]\npath=/no/such/dir/x.log\n")
         assertOneLineError(try CLI.run(["record", "--config", config, "--securityfs-root", s.securityFS()]),
                            mentions: "cannot open log file /no/such/dir/x.log: No such file or directory")
     }
 
     func testCannotMarkItselfOpaque() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let sec = s.securityFS()
         try FileManager.default.removeItem(atPath: sec + "/self")
         assertOneLineError(try CLI.run(["record", "--config", s.recorderConfig(), "--securityfs-root", sec]),
@@ -75,7 +76,7 @@ final class CLIErrorTests: XCTestCase {
     }
 
     func testMissingRelayFiles() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let result = try CLI.run(["record", "--config", s.recorderConfig(), "--securityfs-root", s.securityFS(),
                                   "--relay-root", s.dir("empty-relay")])
         assertOneLineError(result, mentions: "no relay files under \(s.path)/empty-relay (has `camflow configure --apply` run?)")
@@ -89,7 +90,7 @@ final class CLIErrorTests: XCTestCase {
 
     /// argv[0] `camflowd` runs record, `camconfd` runs configure --apply.
     func testArgv0Dispatch() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let camflowd = s.path + "/camflowd", camconfd = s.path + "/camconfd"
         try FileManager.default.createSymbolicLink(atPath: camflowd, withDestinationPath: CLI.binary)
         try FileManager.default.createSymbolicLink(atPath: camconfd, withDestinationPath: CLI.binary)
@@ -104,27 +105,27 @@ final class CLIErrorTests: XCTestCase {
                                      "--machine-id-file", s.path + "/mid", "--boot-id-file", s.path + "/bid"],
                                     executable: camconfd)
         XCTAssertEqual(configure.status, 0, configure.stderr)
-        XCTAssertEqual(s.read("sec/relay_conf"), [1, 0, 0, 0, 77, 0, 0, 0, 14, 0, 0, 0, 3, 0, 0, 0])
-        XCTAssertEqual(s.read("sec/enable"), Array("1\n".utf8))
-        XCTAssertEqual(s.read("sec/all"), Array("1\n".utf8))
-        XCTAssertEqual(s.read("bid"), [1, 0, 0, 0])
+        XCTAssertEqual(s.bytes("sec/relay_conf"), [1, 0, 0, 0, 77, 0, 0, 0, 14, 0, 0, 0, 3, 0, 0, 0])
+        XCTAssertEqual(s.bytes("sec/enable"), Array("1\n".utf8))
+        XCTAssertEqual(s.bytes("sec/all"), Array("1\n".utf8))
+        XCTAssertEqual(s.bytes("bid"), [1, 0, 0, 0])
     }
 
     func testConfigureWithoutApplyOnlyChecks() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let policy = s.text("camflow.ini", "[provenance]\nenabled=true\n")
         let result = try CLI.run(["configure", "--config", policy, "--securityfs-root", s.securityFS()])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("enabled=true"), result.stdout)
         XCTAssertTrue(result.stdout.contains("buff_exp=20"), result.stdout)
-        XCTAssertEqual(s.read("sec/enable"), [])
+        XCTAssertEqual(s.bytes("sec/enable"), [])
         let bad = s.text("bad.ini", "[relay]\nsubuf_nb=0\n")
         assertOneLineError(try CLI.run(["configure", "--apply", "--config", bad]),
                            mentions: "\(bad):2: [relay] subuf_nb=0: out of range 2...256")
     }
 
     func testConfigureApplyWithoutLSM() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let policy = s.text("camflow.ini", "[provenance]\nenabled=true\n")
         assertOneLineError(try CLI.run(["configure", "--apply", "--config", policy, "--securityfs-root", s.dir("nothing")]),
                            mentions: "provenance LSM not present: \(s.path)/nothing")

@@ -1,5 +1,6 @@
 import CProvenanceABI
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `camflow` binary as a subprocess.
@@ -43,39 +44,7 @@ enum CLI {
     }
 }
 
-/// A temporary directory removed at deinit.
-final class Scratch {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "camflow-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    @discardableResult
-    func file(_ name: String, _ contents: [UInt8] = []) -> String {
-        let p = path + "/" + name
-        try? FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent,
-                                                 withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: p, contents: Data(contents))
-        return p
-    }
-
-    @discardableResult
-    func text(_ name: String, _ contents: String) -> String { file(name, Array(contents.utf8)) }
-
-    func dir(_ name: String) -> String {
-        let p = path + "/" + name
-        try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
-        return p
-    }
-
-    func read(_ name: String) -> [UInt8] {
-        (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path + "/" + name)))) ?? []
-    }
-
+extension TempDir {
     /// A securityfs stand-in with the files `record` and `configure` use.
     func securityFS() -> String {
         for name in ["self", "epoch", "flush", "enable", "all", "relay_conf"] { file("sec/" + name) }
@@ -89,5 +58,12 @@ final class Scratch {
     /// A camflowd.ini writing W3C to `log` in this directory.
     func recorderConfig(log: String = "audit.log") -> String {
         text("camflowd.ini", "[general]\noutput=log\nformat=w3c\n[log]\npath=\(path)/\(log)\n")
+    }
+}
+
+extension FakeSecurityFS {
+    /// Runs `camflow` with `args` and `--securityfs-root` this tree.
+    func run(_ args: [String]) throws -> CLI.Result {
+        try CLI.run(args + ["--securityfs-root", root])
     }
 }

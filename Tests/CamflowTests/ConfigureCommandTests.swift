@@ -1,17 +1,18 @@
 import CProvenanceABI
 import Foundation
+import TestSupport
 import XCTest
 
 /// `camflow configure`: --check lists every problem, --apply validates
 /// everything first, applies in order and reports refused entries with
 /// file:line; `camflow ctl -c` output re-imports to the same writes.
 final class ConfigureCommandTests: XCTestCase {
-    func configure(_ tree: CtlTree, _ s: Scratch, _ args: [String]) throws -> CLI.Result {
+    func configure(_ tree: FakeSecurityFS, _ s: TempDir, _ args: [String]) throws -> CLI.Result {
         try tree.run(["configure"] + args + ["--machine-id-file", s.path + "/mid", "--boot-id-file", s.path + "/bid"])
     }
 
     func testCheckListsEveryProblem() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let ini = s.text("camflow.ini", """
             [provenance]
             enabled=perhaps
@@ -43,7 +44,7 @@ final class ConfigureCommandTests: XCTestCase {
     }
 
     func testCheckOfAGoodFile() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let ini = s.text("camflow.ini", "[provenance]\nenabled=true\n[file]\nopaque=/etc/hostname\n")
         let r = try CLI.run(["configure", "--check", "--config", ini])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -56,8 +57,8 @@ final class ConfigureCommandTests: XCTestCase {
 
     /// `camconfd` applies unless asked to check.
     func testCamconfdCheckDoesNotApply() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         let camconfd = s.path + "/camconfd"
         try FileManager.default.createSymbolicLink(atPath: camconfd, withDestinationPath: CLI.binary)
         let ini = s.text("camflow.ini", "[provenance]\nenabled=true\n")
@@ -72,8 +73,8 @@ final class ConfigureCommandTests: XCTestCase {
     }
 
     func testApplyWithABadLineAppliesNothing() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         let ini = s.text("camflow.ini", "[provenance]\nenabled=true\nnode_filter=char\n[compression]\nedge=sometimes\n")
         let r = try configure(tree, s, ["--apply", "--file", ini])
         XCTAssertEqual(r.status, 1)
@@ -84,8 +85,8 @@ final class ConfigureCommandTests: XCTestCase {
     }
 
     func testRefusedEntryIsReportedAndTheRestApplied() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         try FileManager.default.removeItem(atPath: tree.root + "/uid")
         let ini = s.text("camflow.ini", "[provenance]\nenabled=true\n[user]\ntrack=root\n[group]\ntrack=root\n")
         let r = try configure(tree, s, ["--apply", "--file", ini])
@@ -99,7 +100,7 @@ final class ConfigureCommandTests: XCTestCase {
     }
 
     func testWithoutFlagsPrintsTheNormalizedPolicy() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let ini = s.text("camflow.ini", "[ipv4\u{2212}egress]\nrecord=0.0.0.0/0:80\n[provenance]\nall=yes\n")
         let r = try CLI.run(["configure", "--file", ini])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -122,8 +123,8 @@ final class ConfigureCommandTests: XCTestCase {
 
     /// ini → configure → (kernel state) → ctl -c → configure gives the same writes.
     func testCtlConfigOutputReimportsToTheSameWrites() throws {
-        let s = try Scratch()
-        let first = CtlTree(s, name: "first")
+        let s = try TempDir("camflow-cli")
+        let first = FakeSecurityFS(in: s, name: "first")
         let ini = s.text("camflow.ini", """
             [provenance]
             enabled=true
@@ -154,6 +155,8 @@ final class ConfigureCommandTests: XCTestCase {
             propagate=4026531835
             [secctx]
             opaque=system_u:object_r:etc_t:s0
+            [network]
+            label=true
             """)
         let applied = try configure(first, s, ["--apply", "--file", ini])
         XCTAssertEqual(applied.status, 0, applied.stderr)
@@ -161,9 +164,9 @@ final class ConfigureCommandTests: XCTestCase {
 
         // The kernel's state after those writes: filters OR their bits,
         // booleans keep the last value, lists hold their (distinct) entries.
-        let state = CtlTree(s, name: "state")
+        let state = FakeSecurityFS(in: s, name: "state")
         state.fillState()
-        for name in CtlTree.filters {
+        for name in FakeSecurityFS.filters {
             var bits: UInt64 = 0
             let w = writes[name] ?? []
             for offset in stride(from: 0, to: w.count, by: 24) where w[offset + 16] == 1 {
@@ -172,7 +175,7 @@ final class ConfigureCommandTests: XCTestCase {
             }
             state.put(name, Bytes().u64(bits).array)
         }
-        for name in ["enable", "all", "should_version", "compress_node", "compress_edge", "duplicate"] {
+        for name in ["enable", "all", "should_version", "compress_node", "compress_edge", "duplicate", "label"] {
             state.put(name, Array((writes[name] ?? []).suffix(2)))
         }
         for name in ["uid", "gid", "ns", "secctx_filter", "ipv4_ingress", "ipv4_egress"] {
@@ -220,14 +223,17 @@ final class ConfigureCommandTests: XCTestCase {
             [secctx]
             opaque=system_u:object_r:etc_t:s0
 
+            [network]
+            label=true
+
             """)
         let reimport = s.text("exported.ini", exported.stdout)
         let check = try CLI.run(["configure", "--check", "--file", reimport])
         XCTAssertEqual(check.status, 0, check.stderr)
-        let second = CtlTree(s, name: "second")
+        let second = FakeSecurityFS(in: s, name: "second")
         let again = try configure(second, s, ["--apply", "--file", reimport])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(second.writes(excluding: ["relay_conf"]), writes)
-        XCTAssertEqual(writes.count, 18)  // 6 switches, 6 filter files, 6 lists
+        XCTAssertEqual(writes.count, 19)  // 7 switches, 6 filter files, 6 lists
     }
 }

@@ -1,101 +1,7 @@
 import CProvenanceABI
 import Foundation
+import TestSupport
 import XCTest
-
-/// A securityfs stand-in for `camflow ctl`/`configure`: every control file
-/// of the provenance LSM as a regular file. Writes are appended (the tools
-/// open control files with O_APPEND), so each file shows every write.
-final class CtlTree {
-    let scratch: Scratch
-    let root: String
-
-    static let writable = ["enable", "all", "should_version", "compress_node", "compress_edge", "duplicate",
-                           "relay_conf", "self", "flush", "epoch", "file", "process",
-                           "uid", "gid", "ns", "secctx_filter", "ipv4_ingress", "ipv4_egress"]
-    static let filters = ["node", "derived", "generated", "used", "informed"].flatMap { ["\($0)_filter", "propagate_\($0)_filter"] }
-
-    init(_ scratch: Scratch, name: String = "sec") {
-        self.scratch = scratch
-        root = scratch.dir(name)
-        for file in Self.writable + Self.filters { put(file, []) }
-        put("boot_id", [0, 0, 0, 0])
-        put("machine_id", [0, 0, 0, 0])
-    }
-
-    func put(_ name: String, _ bytes: [UInt8]) {
-        FileManager.default.createFile(atPath: root + "/" + name, contents: Data(bytes))
-    }
-
-    func put(_ name: String, _ text: String) { put(name, Array(text.utf8)) }
-
-    func bytes(_ name: String) -> [UInt8] {
-        (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: root + "/" + name)))) ?? []
-    }
-
-    /// The non-empty control files (what a run wrote), by name.
-    func writes(excluding: Set<String> = []) -> [String: [UInt8]] {
-        var result: [String: [UInt8]] = [:]
-        for name in Self.writable + Self.filters where !excluding.contains(name) {
-            let b = bytes(name)
-            if !b.isEmpty { result[name] = b }
-        }
-        return result
-    }
-
-    /// Fills the readable files with a state: booleans, ids, hash, filters, lists.
-    func fillState(enabled: Bool = true, all: Bool = false, hash: [UInt8] = Array(0..<32)) {
-        for (name, on) in [("enable", enabled), ("all", all), ("should_version", true), ("compress_node", true),
-                           ("compress_edge", false), ("duplicate", false)] {
-            put(name, on ? "1\n" : "0\n")
-        }
-        put("written", "1\n")
-        put("machine_id", Bytes().u32(2_887_429_013).array)
-        put("boot_id", Bytes().u32(3).array)
-        put("policy_hash", hash)
-        put("version", "v0.1.0\n")
-        put("dropped", Bytes().u64(17).array)
-        for name in Self.filters { put(name, Bytes().u64(0).array) }
-        for name in ["uid", "gid", "ns", "secctx_filter", "ipv4_ingress", "ipv4_egress"] { put(name, []) }
-    }
-
-    /// Runs `camflow` with `args` and `--securityfs-root` this tree.
-    func run(_ args: [String]) throws -> CLI.Result {
-        try CLI.run(args + ["--securityfs-root", root])
-    }
-}
-
-/// Little-endian byte builder for expected control structures.
-struct Bytes {
-    private(set) var array: [UInt8] = []
-    func u8(_ v: UInt8) -> Bytes { var c = self; c.array.append(v); return c }
-    func u16be(_ v: UInt16) -> Bytes { var c = self; c.array += [UInt8(v >> 8), UInt8(v & 0xFF)]; return c }
-    func u32(_ v: UInt32) -> Bytes { var c = self; for i in 0..<4 { c.array.append(UInt8((v >> (8 * UInt32(i))) & 0xFF)) }; return c }
-    func u64(_ v: UInt64) -> Bytes { var c = self; for i in 0..<8 { c.array.append(UInt8((v >> (8 * UInt64(i))) & 0xFF)) }; return c }
-    func raw(_ b: [UInt8]) -> Bytes { var c = self; c.array += b; return c }
-    func zeros(_ n: Int) -> Bytes { raw([UInt8](repeating: 0, count: n)) }
-
-    static func filter(_ type: UInt64, add: Bool) -> [UInt8] { Bytes().u64(type).u64(type).u8(add ? 1 : 0).zeros(7).array }
-    static func id(_ id: UInt32, op: UInt8) -> [UInt8] { Bytes().u32(id).u8(op).zeros(3).u64(0).array }
-    static func ns(_ ns: UInt32, op: UInt8) -> [UInt8] { Bytes().zeros(20).u32(ns).u8(op).zeros(7).u64(0).array }
-    static func ipv4(_ ip: [UInt8], _ mask: [UInt8], port: UInt16, op: UInt8) -> [UInt8] {
-        Bytes().raw(ip).raw(mask).u16be(port).u8(op).zeros(5).u64(0).array
-    }
-    static func secctx(_ s: String, op: UInt8) -> [UInt8] {
-        let b = Array(s.utf8)
-        return Bytes().u32(0).u32(UInt32(b.count)).u8(op).zeros(7).u64(0).raw(b).zeros(256 - b.count).array
-    }
-    static func file(_ path: String, op: UInt8, flags: UInt32, taint: UInt64 = 0) -> [UInt8] {
-        Bytes().raw([0xFF, 0xFF, 0xFF, 0xFF]).u8(op).zeros(3).u32(flags).u32(UInt32(path.utf8.count)).u64(taint)
-            .raw(Array(path.utf8)).array
-    }
-    static func process(_ pid: UInt32, op: UInt8, flags: UInt32, taint: UInt64 = 0) -> [UInt8] {
-        Bytes().u32(pid).u8(op).zeros(3).u32(flags).u32(0).u64(taint).array
-    }
-    static func state(type: UInt64, id: UInt64, boot: UInt32, machine: UInt32, version: UInt32,
-                      flags: UInt32, taint: UInt64) -> [UInt8] {
-        Bytes().u64(type).u64(id).u32(boot).u32(machine).u32(version).u32(0).u32(flags).u32(0).u64(taint).array
-    }
-}
 
 /// `camflow ctl` (and `camflow <flag>`): exact bytes written for every flag,
 /// exact output texts, one clear error with exit 1 for every bad value.
@@ -107,8 +13,8 @@ final class CtlTests: XCTestCase {
     }
 
     func testEveryChangingFlagWritesItsExactBytes() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         let cases: [([String], String, [UInt8])] = [
             (["-e", "true"], "enable", Array("1\n".utf8)),
             (["-e", "false"], "enable", Array("0\n".utf8)),
@@ -163,8 +69,8 @@ final class CtlTests: XCTestCase {
     }
 
     func testIPv4FlagsWriteAndWarn() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         let notice = "Only apply to newly created connection.\n"
         assertSuccess(try tree.run(["--track-ipv4-ingress", "127.0.0.1/32:80", "record"]), stdout: notice)
         assertSuccess(try tree.run(["ctl", "--track-ipv4-ingress", "10.0.0.0/8:0", "track"]), stdout: notice)
@@ -179,17 +85,17 @@ final class CtlTests: XCTestCase {
     }
 
     func testResetFilterClearsAllTen() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         assertSuccess(try tree.run(["--reset-filter"]))
-        for name in CtlTree.filters {
+        for name in FakeSecurityFS.filters {
             XCTAssertEqual(tree.bytes(name), Bytes.filter(0x0000_FFFF_FFFF_FFFF, add: false), name)
         }
     }
 
     func testStateOutputIsTheReferenceLayout() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         tree.fillState(hash: [0x3A, 0x07, 0x0C, 0xFF, 0x00] + [UInt8](repeating: 0xAB, count: 27))
         tree.put("node_filter", Bytes().u64((ENT_INODE_UNKNOWN | ENT_INODE_DIRECTORY | ENT_INODE_CHAR | ENT_ENV) & 0xFFFF_FFFF_FFFF).array)
         tree.put("used_filter", Bytes().u64(RL_READ & 0xFFFF_FFFF_FFFF).array)
@@ -212,6 +118,7 @@ final class CtlTests: XCTestCase {
             - node compression enabled;
             - edge compression disabled;
             - duplication disabled;
+            - packet labelling disabled;
 
             Node filter (4000640):
             inode_unknown
@@ -257,8 +164,8 @@ final class CtlTests: XCTestCase {
     }
 
     func testFileAndProcessDisplay() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         let fileState = Bytes.state(type: ENT_INODE_FILE, id: 1234, boot: 2, machine: 77, version: 5,
                                     flags: 0x05, taint: 0x1_0000_00AB)
         tree.put("file", fileState)
@@ -298,8 +205,8 @@ final class CtlTests: XCTestCase {
     }
 
     func testBadValuesGiveOneClearErrorAndWriteNothing() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         let cases: [([String], String)] = [
             (["-e", "maybe"], "-e maybe: expected a boolean (true or false), got 'maybe'"),
             (["-a"], "-a: expected <bool>"),
@@ -346,8 +253,8 @@ final class CtlTests: XCTestCase {
     }
 
     func testKernelRefusalIsReportedWithTheReferenceText() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         try FileManager.default.removeItem(atPath: tree.root + "/uid")
         try FileManager.default.removeItem(atPath: tree.root + "/file")
         var r = try tree.run(["--track-user", "root", "track"])
@@ -365,7 +272,7 @@ final class CtlTests: XCTestCase {
     }
 
     func testMissingLSM() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let r = try CLI.run(["-s", "--securityfs-root", s.path + "/none"])
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stderr, "camflow: error: It appears CamFlow has not been installed on your machine: \(s.path)/none/enable is missing (please verify you are booted under the correct kernel version)\n")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `camflow inspect` as a user runs it: the built binary on the fixture logs
@@ -40,7 +41,7 @@ final class InspectCLITests: XCTestCase {
     }
 
     func testConversionRoundTripAndPROVValidity() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let spade = s.path + "/out.spade", w3c = s.path + "/out.w3c"
         let toSpade = try CLI.run(["inspect", "--to", "spade", "--output", spade, log("vm-demo.w3c.log")])
         XCTAssertEqual(toSpade.status, 0, toSpade.stderr)
@@ -78,7 +79,7 @@ final class InspectCLITests: XCTestCase {
         let loaded = try CLI.run(["python3", prov, fromSpade], executable: "/usr/bin/env")
         XCTAssertEqual(loaded.status, 0, loaded.stderr)
         // the SPADE output is what the reference layout says: edges from the receiver
-        let firstEdge = try XCTUnwrap(String(decoding: s.read("out.spade"), as: UTF8.self)
+        let firstEdge = try XCTUnwrap(String(decoding: s.bytes("out.spade"), as: UTF8.self)
             .split(separator: "\n").first { $0.hasPrefix(#"{"type":"Used""#) })
         XCTAssertTrue(firstEdge.contains(#""to_type":"#) && firstEdge.contains(#"","annotations": {"id":""#), String(firstEdge))
     }
@@ -105,7 +106,7 @@ final class InspectCLITests: XCTestCase {
     }
 
     func testDotIsRenderedByGraphviz() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let dot = s.path + "/lineage.dot"
         let result = try CLI.run(["inspect", "--ancestors", "/srv/copy.txt", "--dot", dot,
                                   log("machine-a.w3c.log"), log("machine-b.spade.log")])
@@ -129,7 +130,7 @@ final class InspectCLITests: XCTestCase {
     }
 
     func testBadInputsGiveOneClearError() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         assertOneLineError(try CLI.run(["inspect", s.path + "/missing.log"]),
                            mentions: "cannot open log \(s.path)/missing.log: No such file or directory")
         assertOneLineError(try CLI.run(["inspect", "--ancestors", "/x", s.path]),
@@ -166,7 +167,7 @@ final class InspectCLITests: XCTestCase {
         let copy = s.text("copy.log", (try? String(contentsOfFile: log("pipeline.w3c.log"), encoding: .utf8)) ?? "")
         assertOneLineError(try CLI.run(["inspect", "--to", "spade", "-o", copy, copy]),
                            mentions: "--output \(copy) is also an input log")
-        XCTAssertEqual(s.read("copy.log").count, try Data(contentsOf: URL(fileURLWithPath: log("pipeline.w3c.log"))).count,
+        XCTAssertEqual(s.bytes("copy.log").count, try Data(contentsOf: URL(fileURLWithPath: log("pipeline.w3c.log"))).count,
                        "the input was not truncated")
         let unwritableDot = try CLI.run(["inspect", "--ancestors", "/tmp/output.txt", "--dot", s.path + "/no/dir/g.dot",
                                          log("pipeline.w3c.log")])

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 import XCTest
 
 /// `camflow inspect --ancestors` on a generated log of 1,000,000 records
@@ -12,7 +13,7 @@ final class InspectLargeLogTests: XCTestCase {
     static let steps = 250  // per worker: 4 records each -> 1,000,000 records
 
     func testMillionRecordLogIsStreamed() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let path = s.path + "/big.log"
         let started = Date()
         let bytes = try writeLog(path)

@@ -1,12 +1,13 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `camflow inspect` without logs: the capture state, as `ctl -s` prints it
 /// and as one JSON object, read from a securityfs stand-in.
 final class InspectStateTests: XCTestCase {
     func testStateTextIsTheCtlState() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         tree.fillState(enabled: true, all: false)
         tree.put("node_filter", Bytes().u64(0x4000640).array)
         let ctl = try tree.run(["-s"])
@@ -19,8 +20,8 @@ final class InspectStateTests: XCTestCase {
     }
 
     func testStateAsJSON() throws {
-        let s = try Scratch()
-        let tree = CtlTree(s)
+        let s = try TempDir("camflow-cli")
+        let tree = FakeSecurityFS(in: s)
         tree.fillState(enabled: false, all: true)
         let result = try tree.run(["inspect", "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -31,7 +32,7 @@ final class InspectStateTests: XCTestCase {
     }
 
     func testNoLSMAndMisplacedJSONAreOneLineErrors() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let missing = try CLI.run(["inspect", "--securityfs-root", s.path + "/none"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertEqual(missing.stderrLines.count, 1, missing.stderr)

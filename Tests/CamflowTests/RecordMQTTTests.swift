@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Capture
 @testable import Provenance
@@ -9,40 +10,11 @@ import XCTest
 final class RecordMQTTTests: XCTestCase {
     let run = RecorderHarness()
 
-    func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Int32 in
-                _ = bind(fd, p, length)
-                return getsockname(fd, p, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    func startBroker(_ config: String) throws -> Process {
-        let broker = Process()
-        broker.executableURL = URL(fileURLWithPath: "/usr/sbin/mosquitto")
-        broker.arguments = ["-c", config]
-        broker.standardError = FileHandle.nullDevice
-        broker.standardOutput = FileHandle.nullDevice
-        try broker.run()
-        usleep(300_000)
-        return broker
-    }
-
     func testBrokerDownAtStartEverythingArrivesOnceThroughTheSpool() throws {
-        let s = try Scratch()
-        let port = freePort()
-        let owner = getuid() == 0 ? "user root\n" : ""
-        let brokerConfig = s.text("mosquitto.conf", owner + "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location \(s.path)/\n")
+        let s = try TempDir("camflow-cli")
         // register a persistent QoS 2 subscription, then take the broker down
-        var broker = try startBroker(brokerConfig)
+        let broker = try Broker(dir: s.path)
+        let port = broker.port
         let sub = Process()
         sub.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_sub")
         sub.arguments = ["-h", "127.0.0.1", "-p", String(port), "-t", "camflow/#", "-q", "2", "-c", "-i", "record-test-sub", "-v"]
@@ -52,8 +24,7 @@ final class RecordMQTTTests: XCTestCase {
         try sub.run()
         defer { if sub.isRunning { sub.terminate() } }
         usleep(500_000)
-        broker.terminate()
-        broker.waitUntilExit()
+        broker.stop()
 
         let records = RecordSamples.all.map(\.record).filter { !NodeType(rawValue: $0.typeWord).isLong || $0.kind == .relation }
         let relay = s.file("relay/provenance0")
@@ -78,8 +49,8 @@ final class RecordMQTTTests: XCTestCase {
         try run.append(relay, records[half...].flatMap(RecordEncoder.encode))
         XCTAssertTrue(run.waitFor { (try? FileManager.default.contentsOfDirectory(atPath: s.path + "/spool").isEmpty) == false })
 
-        broker = try startBroker(brokerConfig)
-        defer { broker.terminate() }
+        try broker.start()
+        defer { broker.stop() }
         XCTAssertTrue(run.waitFor { err.peek().contains("takes data again") }, err.peek())
         process.terminate()
         process.waitUntilExit()

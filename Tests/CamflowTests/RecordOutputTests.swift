@@ -1,5 +1,6 @@
 import CProvenanceABI
 import Foundation
+import TestSupport
 import XCTest
 @testable import Capture
 @testable import Provenance
@@ -14,7 +15,7 @@ final class RecordOutputTests: XCTestCase {
         RecordSamples.all.map(\.record).filter { !NodeType(rawValue: $0.typeWord).isLong || $0.kind == .relation }
     }
 
-    func config(_ s: Scratch, _ body: String) -> String { s.text("camflowd.ini", body) }
+    func config(_ s: TempDir, _ body: String) -> String { s.text("camflowd.ini", body) }
 
     func stop(_ process: Process, _ err: StderrReader) -> String {
         process.terminate()
@@ -30,14 +31,14 @@ final class RecordOutputTests: XCTestCase {
     }
 
     func testSpadeToLogOneObjectPerLine() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         s.file("relay/provenance0", samples.flatMap(RecordEncoder.encode))
         let (process, err) = try run.start(s, config: config(s, "[general]\noutput=log\nformat=spade_json\n[log]\npath=\(s.path)/spade.log\n"))
         defer { if process.isRunning { process.terminate() } }
-        XCTAssertTrue(run.waitFor { !s.read("spade.log").isEmpty })
+        XCTAssertTrue(run.waitFor { !s.bytes("spade.log").isEmpty })
         let stderr = stop(process, err)
         XCTAssertEqual(process.terminationStatus, 0, stderr)
-        let lines = s.read("spade.log").split(separator: 10, omittingEmptySubsequences: false)
+        let lines = s.bytes("spade.log").split(separator: 10, omittingEmptySubsequences: false)
         XCTAssertEqual(lines.last?.isEmpty, true, "the log does not end with a newline")
         var ids: Set<String> = []
         for line in lines.dropLast() {
@@ -51,7 +52,7 @@ final class RecordOutputTests: XCTestCase {
     }
 
     func testFifoReaderThatComesAndGoesGetsEveryRecordOnce() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let fifo = s.path + "/camflowd-pipe"
         // many records: more documents than a pipe holds
         var records: [Record] = []
@@ -92,7 +93,7 @@ final class RecordOutputTests: XCTestCase {
     }
 
     func testUnixSocketDatagrams() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let address = s.path + "/listener.sock"
         let listener = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         defer { close(listener) }
@@ -122,9 +123,9 @@ final class RecordOutputTests: XCTestCase {
 
     func testFullDiskIsWaitedOutWithoutLoss() throws {
         guard getuid() == 0 else { throw XCTSkip("mounting a tmpfs needs root") }
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let mount = s.dir("small")
-        XCTAssertEqual(try runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mount]), 0)
+        try runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mount])
         defer { _ = try? runTool("/bin/umount", ["-l", mount]) }
         // fill the file system
         let filler = mount + "/filler"
@@ -152,7 +153,7 @@ final class RecordOutputTests: XCTestCase {
     }
 
     func testNullOutputDiscardsAndCounts() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         s.file("relay/provenance0", samples.flatMap(RecordEncoder.encode))
         let (process, err) = try run.start(s, config: config(s, "[general]\noutput=null\nformat=spade_json\n"))
         defer { if process.isRunning { process.terminate() } }
@@ -165,7 +166,7 @@ final class RecordOutputTests: XCTestCase {
     }
 
     func testRotationWhileRecordingLosesAndDuplicatesNothing() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let file = try XCTUnwrap(samples.first { $0.kind != .relation })
         let records = (0..<2000).map { i -> Record in
             var r = file
@@ -188,7 +189,7 @@ final class RecordOutputTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 0, stderr)
         var ids: [String] = []
         for name in ["audit.log.0", "audit.log.1", "audit.log.2", "audit.log"] {
-            let lines = s.read(name)
+            let lines = s.bytes(name)
             XCTAssertFalse(lines.isEmpty, "\(name) is empty")
             XCTAssertEqual(lines.last, 10, "\(name) ends inside a line")
             ids += try run.elementIDs(lines)
@@ -199,7 +200,7 @@ final class RecordOutputTests: XCTestCase {
     }
 
     func testABIVersionMismatchAndMissingFile() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let sec = s.securityFS()
         s.text("sec/abi_version", "9\n")
         s.file("relay/provenance0")
@@ -211,11 +212,11 @@ final class RecordOutputTests: XCTestCase {
         XCTAssertEqual(missing.status, 1)
         XCTAssertEqual(missing.stderrLines.count, 1, missing.stderr)
         XCTAssertTrue(missing.stderr.contains("\(sec)/abi_version: No such file or directory (the kernel does not say which record ABI it writes"), missing.stderr)
-        XCTAssertTrue(s.read("audit.log").isEmpty)
+        XCTAssertTrue(s.bytes("audit.log").isEmpty)
     }
 
     func testUnknownRecordKindsAreCountedWithOneWarning() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         var unknown = RecordEncoder.encode(samples[0])
         unknown.withUnsafeMutableBytes { $0.storeBytes(of: UInt16(999).littleEndian, toByteOffset: 4, as: UInt16.self) }
         s.file("relay/provenance0", unknown + unknown + RecordEncoder.encode(samples[1]) + unknown)
@@ -225,11 +226,11 @@ final class RecordOutputTests: XCTestCase {
         let stderr = stop(process, err)
         XCTAssertEqual(process.terminationStatus, 0, stderr)
         XCTAssertEqual(stderr.components(separatedBy: "unknown record kind 999").count - 1, 1, stderr)
-        XCTAssertEqual(try run.elementIDs(s.read("audit.log")).count, 1)
+        XCTAssertEqual(try run.elementIDs(s.bytes("audit.log")).count, 1)
     }
 
     func testFailingOutputsAreOneClearError() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let plain = s.text("not-a-fifo", "x")
         let cases: [(String, String)] = [
             ("[general]\noutput=fifo\nformat=w3c\n[fifo]\npath=\(plain)\n",
@@ -247,17 +248,6 @@ final class RecordOutputTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains(message), "\(result.stderr) does not contain \(message)")
         }
     }
-}
-
-/// Runs a program to completion and returns its exit status.
-@discardableResult
-func runTool(_ path: String, _ arguments: [String]) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
 }
 
 extension StderrReader {

@@ -1,5 +1,6 @@
 import CProvenanceABI
 import Foundation
+import TestSupport
 import XCTest
 @testable import Capture
 @testable import Provenance
@@ -11,7 +12,7 @@ final class RecordRunTests: XCTestCase {
     let run = RecorderHarness()
 
     func testRecordsEverythingAndStopsCleanlyOnSIGTERM() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let samples = RecordSamples.all.map(\.record)
         let short = samples.filter { !NodeType(rawValue: $0.typeWord).isLong || $0.kind == .relation }
         let long = samples.filter { NodeType(rawValue: $0.typeWord).isLong && $0.kind != .relation }
@@ -30,41 +31,41 @@ final class RecordRunTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 0, stderr)
         XCTAssertTrue(stderr.contains("stopped: records read \(samples.count), written \(samples.count) in "), stderr)
         XCTAssertTrue(stderr.contains("dropped by the kernel 0, dropped by the output 0, undecodable 0, not serializable 0"), stderr)
-        XCTAssertEqual(s.read("sec/flush"), Array("1\n".utf8))
-        XCTAssertEqual(s.read("sec/epoch"), Array("1\n".utf8))
-        XCTAssertEqual(s.read("sec/self").count, MemoryLayout<prov_process_config>.size)
-        let ids = try run.elementIDs(s.read("audit.log"))
+        XCTAssertEqual(s.bytes("sec/flush"), Array("1\n".utf8))
+        XCTAssertEqual(s.bytes("sec/epoch"), Array("1\n".utf8))
+        XCTAssertEqual(s.bytes("sec/self").count, MemoryLayout<prov_process_config>.size)
+        let ids = try run.elementIDs(s.bytes("audit.log"))
         XCTAssertEqual(Set(ids), Set(samples.map { "cf:" + $0.identifier.base64 }))
         XCTAssertEqual(ids.count, samples.count)
     }
 
     func testFlushesWithinASecondAndReopensOnSIGHUP() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         let samples = RecordSamples.all.map(\.record).filter { $0.kind != .path && !NodeType(rawValue: $0.typeWord).isLong }
         let relay = s.file("relay/provenance0", RecordEncoder.encode(samples[0]))
         let (process, err) = try run.start(s)
         defer { if process.isRunning { process.terminate() } }
         let log = s.path + "/audit.log"
-        XCTAssertTrue(run.waitFor { !s.read("audit.log").isEmpty }, "nothing written within the flush interval")
-        XCTAssertEqual(try run.elementIDs(s.read("audit.log")).count, 1)
+        XCTAssertTrue(run.waitFor { !s.bytes("audit.log").isEmpty }, "nothing written within the flush interval")
+        XCTAssertEqual(try run.elementIDs(s.bytes("audit.log")).count, 1)
 
         try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
         kill(process.processIdentifier, SIGHUP)
         usleep(300_000)
         XCTAssertTrue(process.isRunning, "SIGHUP killed the recorder")
         try run.append(relay, samples[1...].flatMap(RecordEncoder.encode))
-        XCTAssertTrue(run.waitFor { (try? self.run.elementIDs(s.read("audit.log")).count) == samples.count - 1 },
+        XCTAssertTrue(run.waitFor { (try? self.run.elementIDs(s.bytes("audit.log")).count) == samples.count - 1 },
                       "records after SIGHUP did not reach the reopened log")
 
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0,
                        err.rest())
-        XCTAssertEqual(try run.elementIDs(s.read("audit.log.1")).count, 1)
+        XCTAssertEqual(try run.elementIDs(s.bytes("audit.log.1")).count, 1)
     }
 
     func testUndecodableRecordsAreCountedAndSkipped() throws {
-        let s = try Scratch()
+        let s = try TempDir("camflow-cli")
         var bad = RecordEncoder.encode(RecordSamples.all[0].record)
         bad.withUnsafeMutableBytes { $0.storeBytes(of: UInt8(9), toByteOffset: 6, as: UInt8.self) }  // abi_version
         s.file("relay/provenance0", bad + RecordEncoder.encode(RecordSamples.all[1].record))
@@ -78,7 +79,7 @@ final class RecordRunTests: XCTestCase {
         XCTAssertTrue(stderr.contains("ABI version 9, expected 1"), stderr)
         XCTAssertTrue(stderr.contains("stopped: records read 2, written 1 in 1 chunks"), stderr)
         XCTAssertTrue(stderr.contains("undecodable 1"), stderr)
-        XCTAssertEqual(try run.elementIDs(s.read("audit.log")).count, 1)
+        XCTAssertEqual(try run.elementIDs(s.bytes("audit.log")).count, 1)
     }
 }
 
@@ -109,7 +110,7 @@ final class StderrReader {
 struct RecorderHarness {
     /// Starts the recorder and returns once it has announced that it records
     /// (signals are handled from then on); the pipe then holds the rest of stderr.
-    func start(_ s: Scratch, config: String? = nil) throws -> (Process, StderrReader) {
+    func start(_ s: TempDir, config: String? = nil) throws -> (Process, StderrReader) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = ["record", "--config", config ?? s.recorderConfig(), "--securityfs-root", s.securityFS(),

@@ -3,16 +3,6 @@ import Glibc
 import XCTest
 @testable import Sinks
 
-/// A temporary directory removed at deinit.
-final class TempDir {
-    let path: String
-    init() throws {
-        path = NSTemporaryDirectory() + "camflow-sinks-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// Collects the pipeline's messages.
 final class Messages: @unchecked Sendable {
     private let lock = NSLock()
@@ -21,16 +11,6 @@ final class Messages: @unchecked Sendable {
         { [self] message, error in lock.withLock { lines.append((error ? "error: " : "") + message) } }
     }
     var all: [String] { lock.withLock { lines } }
-}
-
-/// Waits until `condition` holds (or `seconds` pass).
-func waitUntil(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(20_000)
-    }
-    return condition()
 }
 
 /// Numbered test chunks: W3C-like documents with `elements` elements each.
