@@ -18,9 +18,10 @@ struct ConfigureCommand: ParsableCommand {
             everything first and applies nothing if a value is bad; otherwise it configures \
             the relay (once per boot), then the [file] lists, the filters, the user, group, \
             cgroup, IPv4 and security context lists, and last the switches (enabled, all, \
-            compression, [network] label). [network] label=true on a kernel without packet \
-            labelling (no securityfs 'label' file) is an error naming its FILE:LINE. An entry the kernel refuses is reported with its FILE:LINE and the \
-            others are still applied; the exit status is then 1. See docs/configuration.md.
+            compression, [network] label). An entry the kernel refuses is reported with its \
+            FILE:LINE and the others are still applied; the exit status is then 1. So is \
+            [network] label=true on a kernel without packet labelling (no securityfs 'label' \
+            file). See docs/configuration.md.
             """)
 
     @Flag(help: "Write the policy to the kernel through securityfs.")
