@@ -163,9 +163,20 @@ static struct security_hook_list prov_cred_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(task_fix_setgid, prov_task_fix_setgid),
 };
 
+static struct prov_node *prov_proc_current(void)
+{
+	return prov_cred_node(current_cred());
+}
+
+static const struct prov_class_ops prov_proc_class = {
+	.refresh = prov_proc_refresh,
+	.running = prov_proc_current,
+};
+
 /* The cred of the boot task exists before the LSM is initialised. */
 void __init prov_cred_init_boot(void)
 {
+	prov_class_register(PROV_CLASS_PROC, &prov_proc_class);
 	prov_proc_setup((struct cred *)current->cred);
 }
 

@@ -47,8 +47,8 @@ static u64 prov_inode_type(umode_t mode)
 	}
 }
 
-/* Called with the node lock held. */
-void prov_inode_refresh(struct prov_node *n)
+/* Called by the engine with the node lock held. */
+static void prov_inode_refresh(struct prov_node *n)
 {
 	struct inode *inode = n->obj;
 	struct prov_inode_record *r = &n->rec.inode;
@@ -454,8 +454,13 @@ static struct security_hook_list prov_inode_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(sb_kern_mount, prov_sb_kern_mount),
 };
 
+static const struct prov_class_ops prov_inode_class = {
+	.refresh = prov_inode_refresh,
+};
+
 void __init prov_inode_add_hooks(void)
 {
+	prov_class_register(PROV_CLASS_INODE, &prov_inode_class);
 	security_add_hooks(prov_inode_hooks, ARRAY_SIZE(prov_inode_hooks),
 			   PROV_LSM_ID);
 }

@@ -124,6 +124,54 @@ struct prov_src {
 	u64 taint;
 };
 
+/* An edge recorded into a task version (see struct prov_economy). */
+struct prov_seen_edge {
+	u64 type;
+	u64 id;			/* source node id */
+	u32 version;		/* source version */
+	u32 to_version;		/* version the edge went into */
+	u32 epoch;
+};
+
+#define PROV_SEEN_EDGES 4
+
+/*
+ * Graph-economy state the engine keeps in the objects of classes that
+ * have one (tasks; record.c).
+ */
+struct prov_economy {
+	/*
+	 * The task read something not yet recorded as flowing into its
+	 * process memory (task -> memory edge deferred).  Only the task
+	 * itself sets and clears it.
+	 */
+	u32 mem_pending;
+	/*
+	 * Recent edges into the node, so that an edge already recorded into
+	 * the current version is not recorded again.  Under the node lock.
+	 */
+	u32 seen_next;
+	struct prov_seen_edge seen[PROV_SEEN_EDGES];
+};
+
+/*
+ * What the engine needs from the code of one class of kernel object.
+ * Each object file registers the operations of its class at boot
+ * (prov_class_register), so the engine calls no object file by name.
+ * Every operation is optional.
+ */
+struct prov_class_ops {
+	/* Bring the object's attributes into the record; node lock held. */
+	void (*refresh)(struct prov_node *n);
+	/* The graph-economy state of the node's object. */
+	struct prov_economy *(*economy)(struct prov_node *n);
+	/* The node of this class the running task uses (in task context). */
+	struct prov_node *(*running)(void);
+};
+
+void prov_class_register(enum prov_class class,
+			 const struct prov_class_ops *ops);
+
 static inline u64 prov_node_type(const struct prov_node *n)
 {
 	return n->rec.c.elt.identifier.node.type;

@@ -17,37 +17,15 @@
 
 extern struct lsm_blob_sizes prov_blob_sizes;
 
-/* An edge recorded into a task version (see struct prov_task_blob). */
-struct prov_seen_edge {
-	u64 type;
-	u64 id;			/* source node id */
-	u32 version;		/* source version */
-	u32 to_version;		/* task version the edge went into */
-	u32 epoch;
-};
-
-#define PROV_SEEN_EDGES 4
-
 /* Task blob: the node and the clone edge waiting for the child to run. */
 struct prov_task_blob {
 	struct prov_src clone_src;	/* parent task at clone time */
 	u64 clone_flags;
 	u32 clone_pending;		/* clone edge not recorded yet */
-	/*
-	 * Graph economy: the task read something that has not yet been
-	 * recorded as flowing into its process memory (task -> memory edge
-	 * deferred).  Only the task itself sets and clears it.
-	 */
-	u32 mem_pending;
 	/* Node id of the cred the task's secid was last read from. */
 	u64 secid_cred_id;
-	/*
-	 * Graph economy: recent edges into the task, so that an edge already
-	 * recorded into the current task version is not recorded again.
-	 * Under the task node lock.
-	 */
-	struct prov_seen_edge seen[PROV_SEEN_EDGES];
-	u32 seen_next;
+	/* The engine's graph-economy state of the task (node.h). */
+	struct prov_economy economy;
 	struct prov_node node;		/* last member, see struct prov_node */
 };
 
@@ -154,13 +132,10 @@ struct prov_ctx {
 bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep);
 struct prov_node *prov_current_task(void);
 struct prov_node *prov_task_get(struct task_struct *t);
-u64 prov_current_task_id(void);
 void prov_current_ns(struct prov_nsinfo *ns);
 
-/* Called by the engine, node lock held, before a node is written. */
+/* The ids of a cred into its record, node lock held. */
 void prov_proc_refresh(struct prov_node *n);
-void prov_task_refresh(struct prov_node *n);
-void prov_inode_refresh(struct prov_node *n);
 
 /* Inode node with its type brought up to date; NULL if not recorded. */
 struct prov_node *prov_inode_get(struct inode *inode);

@@ -39,7 +39,6 @@
 
 #include "common.h"
 #include "node.h"
-#include "objects.h"
 #include "policy.h"
 #include "record.h"
 #include "relay.h"
@@ -165,22 +164,49 @@ bool prov_should_record(u64 type, const struct prov_node *from,
 	return !prov_filter_node(from) && !prov_filter_node(to);
 }
 
+static const struct prov_class_ops *prov_classes[PROV_CLASS_MAX] __ro_after_init;
+
+void __init prov_class_register(enum prov_class class,
+				const struct prov_class_ops *ops)
+{
+	prov_classes[class] = ops;
+}
+
+static const struct prov_class_ops *prov_class_of(const struct prov_node *n)
+{
+	return n->class < PROV_CLASS_MAX ? prov_classes[n->class] : NULL;
+}
+
 /* Bring the attributes of the kernel object into the record. */
 static void prov_refresh_locked(struct prov_node *n)
 {
-	switch (n->class) {
-	case PROV_CLASS_PROC:
-		prov_proc_refresh(n);
-		break;
-	case PROV_CLASS_TASK:
-		prov_task_refresh(n);
-		break;
-	case PROV_CLASS_INODE:
-		prov_inode_refresh(n);
-		break;
-	default:
-		break;
-	}
+	const struct prov_class_ops *ops = prov_class_of(n);
+
+	if (ops && ops->refresh)
+		ops->refresh(n);
+}
+
+/* The graph-economy state of the node's object, if its class has one. */
+static struct prov_economy *prov_economy_state(struct prov_node *n)
+{
+	const struct prov_class_ops *ops = prov_class_of(n);
+
+	return ops && ops->economy ? ops->economy(n) : NULL;
+}
+
+/* The node of @class the running task uses, NULL outside a task. */
+static struct prov_node *prov_class_current(enum prov_class class)
+{
+	const struct prov_class_ops *ops = prov_classes[class];
+
+	return in_task() && ops && ops->running ? ops->running() : NULL;
+}
+
+/* True if @n is the node of the running task or of its memory. */
+static bool prov_is_current(const struct prov_node *n)
+{
+	return n && n->class < PROV_CLASS_MAX &&
+	       prov_class_current(n->class) == n;
 }
 
 /* Write the current version of a node unless done in this epoch. */
@@ -201,6 +227,7 @@ static void prov_write_relation(u64 type, const union prov_identifier *snd,
 				const struct prov_edge *edge)
 {
 	struct prov_relation_record r;
+	struct prov_node *task;
 
 	prov_record_init(&r, PROV_KIND_RELATION, sizeof(r));
 	r.elt.identifier.relation.type = type;
@@ -215,7 +242,8 @@ static void prov_write_relation(u64 type, const union prov_identifier *snd,
 			r.has_offset = 1;
 		}
 	}
-	r.task_id = prov_current_task_id();
+	task = prov_class_current(PROV_CLASS_TASK);
+	r.task_id = task ? prov_node_id(task) : 0;
 	r.allowed = 1;
 	prov_emit(&r);
 }
@@ -326,17 +354,15 @@ void prov_source(struct prov_node *n, struct prov_src *src)
  * current version (same type, same source version, same epoch) adds
  * nothing and is not recorded again.
  */
-static struct prov_task_blob *prov_seen_blob(struct prov_node *to)
+static struct prov_economy *prov_seen_blob(struct prov_node *to)
 {
-	if (to->class != PROV_CLASS_TASK || !prov_economy())
-		return NULL;
-	return container_of(to, struct prov_task_blob, node);
+	return prov_economy() ? prov_economy_state(to) : NULL;
 }
 
 static bool prov_seen_locked(u64 type, const struct prov_src *src,
 			     struct prov_node *to)
 {
-	struct prov_task_blob *b = prov_seen_blob(to);
+	struct prov_economy *b = prov_seen_blob(to);
 	const struct prov_seen_edge *e;
 	u32 epoch = prov_current_epoch();
 	int i;
@@ -357,7 +383,7 @@ static bool prov_seen_locked(u64 type, const struct prov_src *src,
 static void prov_seen_add_locked(u64 type, const struct prov_src *src,
 				 struct prov_node *to)
 {
-	struct prov_task_blob *b = prov_seen_blob(to);
+	struct prov_economy *b = prov_seen_blob(to);
 	struct prov_seen_edge *e;
 
 	if (!b)
@@ -540,18 +566,17 @@ static bool prov_shape_ok(u32 f)
 }
 
 /*
- * Graph economy: the task blob of @task if the task -> memory edge of a
- * read may wait: @task is current's and current is the only thread of
+ * Graph economy: the economy state of @task if the task -> memory edge of
+ * a read may wait: @task is current's and current is the only thread of
  * its process (no other thread can read the memory meanwhile; a clone
  * writes the pending edge first).
  */
-static struct prov_task_blob *prov_defer_blob(struct prov_node *task)
+static struct prov_economy *prov_defer_blob(struct prov_node *task)
 {
-	if (!prov_economy() || task->class != PROV_CLASS_TASK || !in_task())
+	if (!prov_economy() || !prov_is_current(task) ||
+	    !thread_group_empty(current))
 		return NULL;
-	if (task != prov_task_node(current) || !thread_group_empty(current))
-		return NULL;
-	return container_of(task, struct prov_task_blob, node);
+	return prov_economy_state(task);
 }
 
 /*
@@ -560,12 +585,12 @@ static struct prov_task_blob *prov_defer_blob(struct prov_node *task)
  */
 void prov_flush_memory(struct prov_node *task, struct prov_node *proc)
 {
-	struct prov_task_blob *b;
+	struct prov_economy *b;
 
-	if (!task || !proc || task->class != PROV_CLASS_TASK)
+	if (!task || !proc)
 		return;
-	b = container_of(task, struct prov_task_blob, node);
-	if (likely(!READ_ONCE(b->mem_pending)))
+	b = prov_economy_state(task);
+	if (likely(!b || !READ_ONCE(b->mem_pending)))
 		return;
 	WRITE_ONCE(b->mem_pending, 0);
 	if (!prov_shape_ok(prov_flags(task) | prov_flags(proc)))
@@ -577,8 +602,7 @@ void prov_flush_memory(struct prov_node *task, struct prov_node *proc)
 static void prov_flush_current_memory(struct prov_node *task,
 				      struct prov_node *proc)
 {
-	if (!in_task() || task != prov_task_node(current) ||
-	    proc != prov_cred_node(current_cred()))
+	if (!prov_is_current(task) || !prov_is_current(proc))
 		return;
 	prov_flush_memory(task, proc);
 }
@@ -587,7 +611,7 @@ static void prov_flush_current_memory(struct prov_node *task,
 void prov_uses(u64 type, struct prov_node *entity, struct prov_node *task,
 	       struct prov_node *proc, const struct prov_edge *edge)
 {
-	struct prov_task_blob *b;
+	struct prov_economy *b;
 
 	if (!prov_shape_ok(prov_flags(entity) | prov_flags(task) |
 			   prov_flags(proc)))

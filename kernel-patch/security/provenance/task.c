@@ -61,7 +61,7 @@ static void prov_task_refresh_ns(struct prov_task_record *r,
  * Called with the node lock held.  Only current's own fields are read
  * (its mm, namespaces and counters cannot go away under it).
  */
-void prov_task_refresh(struct prov_node *n)
+static void prov_task_refresh(struct prov_node *n)
 {
 	struct task_struct *t = n->obj;
 	struct prov_task_record *r = &n->rec.task;
@@ -112,16 +112,6 @@ void prov_current_ns(struct prov_nsinfo *ns)
 	ns->mntns = p->mnt_ns->ns.inum;
 	ns->netns = p->net_ns->ns.inum;
 	ns->cgroupns = p->cgroup_ns->ns.inum;
-}
-
-u64 prov_current_task_id(void)
-{
-	struct prov_node *n;
-
-	if (!in_task())
-		return 0;
-	n = prov_task_node(current);
-	return n ? prov_node_id(n) : 0;
 }
 
 /*
@@ -229,7 +219,7 @@ static int prov_task_alloc(struct task_struct *task,
 		return 0;
 	child = &b->node;
 	b->clone_pending = 0;
-	b->mem_pending = 0;
+	b->economy.mem_pending = 0;
 	prov_node_setup(child, PROV_CLASS_TASK, task, ACT_TASK);
 	/* Threads of an opaque process are opaque. */
 	if (prov_is_opaque_cred(current_cred()))
@@ -263,7 +253,7 @@ static void prov_task_free(struct task_struct *task)
 		return;
 	prov_task_flush_clone(b);
 	/* Reads still waiting go into the memory before the task ends. */
-	if (READ_ONCE(b->mem_pending)) {
+	if (READ_ONCE(b->economy.mem_pending)) {
 		cred = rcu_dereference_protected(task->real_cred, true);
 		prov_flush_memory(&b->node, prov_cred_node(cred));
 	}
@@ -409,11 +399,28 @@ static struct security_hook_list prov_task_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(task_setscheduler, prov_task_setscheduler),
 };
 
+static struct prov_economy *prov_task_economy(struct prov_node *n)
+{
+	return &container_of(n, struct prov_task_blob, node)->economy;
+}
+
+static struct prov_node *prov_task_current(void)
+{
+	return prov_task_node(current);
+}
+
+static const struct prov_class_ops prov_task_class = {
+	.refresh = prov_task_refresh,
+	.economy = prov_task_economy,
+	.running = prov_task_current,
+};
+
 /* The boot task exists before the LSM is initialised. */
 void __init prov_task_init_boot(void)
 {
 	struct prov_task_blob *b = prov_task_blob(current);
 
+	prov_class_register(PROV_CLASS_TASK, &prov_task_class);
 	if (b)
 		prov_node_setup(&b->node, PROV_CLASS_TASK, current, ACT_TASK);
 }
