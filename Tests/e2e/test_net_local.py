@@ -159,6 +159,20 @@ def test_graph_is_acyclic_and_complete(graph):
     assert not graph.dangling()
 
 
+def test_no_packet_node_is_sent_by_two_socket_versions(graph):
+    """The condition for a false cycle, even where none closed: one packet
+    identity sent by a socket, which then changed (received), and sent it
+    again.  Each packet node has one sending socket version."""
+    repeated = []
+    for node_id, node in graph.nodes.items():
+        if node.get("prov:type") != "packet":
+            continue
+        senders = {r.sender for r in graph.incoming.get(node_id, []) if r.type == "send_packet"}
+        if len(senders) > 1:
+            repeated.append(node.get("prov:label"))
+    assert not repeated, f"packet identities sent by several socket versions: {repeated[:5]}"
+
+
 def contents_of_packets_to(graph, receiver):
     """Decoded packet_content nodes linked to packets sent to receiver."""
     found = []
