@@ -6,11 +6,14 @@ another through sockets, once for real and once as a control that copies
 the file without sockets.  The test checks the table "Sockets and network"
 of docs/graph-model.md on the graph: the real output file derives from its
 input through the sockets, with the nodes and relations the table lists;
-the control output has no socket among its ancestors.  Then a reverse
+the control output has no socket among its ancestors.  tcp sockets matched
+by an ipv4_egress entry get packet_content nodes in record mode and none in
+track mode; the whole graph is acyclic (IPv6 included).  Then a reverse
 shell over loopback connects its command file to the file the shell
 wrote, and connection refused, reset, fragments and a flood while capture
 is toggled leave no kernel warning.
 """
+import base64
 import subprocess
 from pathlib import Path
 
@@ -149,14 +152,68 @@ def test_reverse_shell(graph):
 
 
 def test_graph_is_acyclic_and_complete(graph):
-    """Acyclic but for IPv6 packets: without an IP id, two packets with the
-    same header are one node (docs/graph-model.md), which can close a cycle."""
+    """A recorded flow is true: no cycle at all, IPv6 packets included (the
+    packet identity's digest tells apart packets with the same tuple)."""
     cycle = graph.find_cycle()
-    if cycle is not None:
-        ipv6 = [n for n in cycle if kind(graph, n) == "packet" and
-                graph.nodes[n].get("cf:sender", "").startswith("0.0.0.1:")]
-        assert ipv6, f"cycle: {[graph.nodes[n].get('prov:label') for n in cycle]}"
+    assert cycle is None, f"cycle: {[graph.nodes[n].get('prov:label') for n in cycle]}"
     assert not graph.dangling()
+
+
+def test_no_packet_node_is_sent_by_two_socket_versions(graph):
+    """The condition for a false cycle, even where none closed: one packet
+    identity sent by a socket, which then changed (received), and sent it
+    again.  Each packet node has one sending socket version."""
+    repeated = []
+    for node_id, node in graph.nodes.items():
+        if node.get("prov:type") != "packet":
+            continue
+        senders = {r.sender for r in graph.incoming.get(node_id, []) if r.type == "send_packet"}
+        if len(senders) > 1:
+            repeated.append(node.get("prov:label"))
+    assert not repeated, f"packet identities sent by several socket versions: {repeated[:5]}"
+
+
+def contents_of_packets_to(graph, receiver):
+    """Decoded packet_content nodes linked to packets sent to receiver."""
+    found = []
+    for relation in graph.relations:
+        if relation.type != "packet_content":
+            continue
+        packet = graph.nodes.get(relation.receiver, {})
+        if packet.get("cf:receiver") == receiver:
+            content = graph.nodes.get(relation.sender, {})
+            found.append((content, base64.b64decode(content.get("cf:content", ""))))
+    return found
+
+
+def test_ipv4_record_mode_captures_what_is_sent(graph):
+    """A socket matched by an ipv4_egress entry with op record: the packets
+    it sends carry packet_content nodes with the bytes sent (from the IP
+    header), cut at PROV_PACKET_CONTENT_MAX (1024)."""
+    found = contents_of_packets_to(graph, "127.0.0.1:7410")
+    assert found, "no packet_content for the packets sent to 127.0.0.1:7410 (record)"
+    for node, data in found:
+        assert len(data) <= 1024, f"content longer than the bound: {len(data)}"
+        assert data[0] >> 4 == 4 and data[16:20] == bytes([127, 0, 0, 1]), \
+            "content does not start with the IPv4 header to 127.0.0.1"
+    marked = [(node, data) for node, data in found if b"marker-tcp_record-" in data]
+    assert marked, "no recorded content holds the bytes the socket sent"
+    node, data = marked[0]
+    assert len(data) == 1024 and node.get("cf:truncated") == "true", \
+        f"the 3000-byte segment was not cut at 1024: {len(data)} {node.get('cf:truncated')}"
+    assert data.endswith(b"x" * 64), "the content is not the payload that was sent"
+
+
+def test_ipv4_track_mode_records_packets_without_content(graph):
+    packets = [n for n in graph.nodes.values() if n.get("prov:type") == "packet" and
+               n.get("cf:receiver") == "127.0.0.1:7411"]
+    assert packets, "no packet to 127.0.0.1:7411 (track) recorded"
+    assert not contents_of_packets_to(graph, "127.0.0.1:7411"), \
+        "a socket in track mode got packet_content nodes"
+    for n in graph.nodes.values():
+        if n.get("prov:type") == "packet_content":
+            data = base64.b64decode(n.get("cf:content", ""))
+            assert b"marker-tcp_track-" not in data, "track-mode bytes were recorded"
 
 
 def test_robustness_runs_leave_no_warning(run):

@@ -4,13 +4,15 @@ packaging/vm/run --script net_pair_send.sh --peer-script net_pair_recv.sh
 boots 10.0.9.1 (sender) and 10.0.9.2 (receiver).  Three boots per kernel:
   - both with the LSM, whole-system capture: the union of the two logs is
     one connected graph from the file the sender read to the file the
-    receiver wrote, for TCP and for UDP, through packet nodes whose
-    identity (header fields) is the same in both logs;
+    receiver wrote, for TCP and UDP over IPv4 and for TCP over IPv6
+    (fd00:9::1 to fd00:9::2), through packet nodes whose identity (header
+    fields and digest) is the same in both logs;
   - the sender booted with lsm=capability: the receiver still records
     packet nodes from the headers (sender 10.0.9.1) linked to its socket;
   - both with lsm=capability: TCP and UDP work, nothing is recorded and no
     netfilter hook is registered.
 """
+import ipaddress
 import subprocess
 from pathlib import Path
 
@@ -20,6 +22,22 @@ import provgraph
 
 TOP = Path(__file__).resolve().parents[2]
 BASELINE = "lsm=capability"
+PROTOCOLS = ("tcp", "udp", "tcp6")
+
+
+def fold6(address: str) -> str:
+    """An IPv6 address as a packet node shows it: the XOR of its four
+    32-bit words, written as an IPv4 address (docs/abi.md)."""
+    words = ipaddress.IPv6Address(address).packed
+    value = 0
+    for i in range(0, 16, 4):
+        value ^= int.from_bytes(words[i:i + 4], "big")
+    return str(ipaddress.IPv4Address(value))
+
+
+# Where the packets of each exchange go: sender and receiver address prefixes.
+ENDS = {"tcp": ("10.0.9.1:", "10.0.9.2:"), "udp": ("10.0.9.1:", "10.0.9.2:"),
+        "tcp6": (fold6("fd00:9::1") + ":", fold6("fd00:9::2") + ":")}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +54,7 @@ def pair(run_vm, netops, *extra):
                     "--bin", str(netops), *extra, timeout=600)
     assert result.returncode == 0, result.explain() + "\n--- peer console (tail)\n" + \
         result.text("peer/console.log")[-3000:]
-    for proto in ("tcp", "udp"):
+    for proto in PROTOCOLS:
         sent, got = result.text(f"{proto}.in"), result.text(f"peer/{proto}.out")
         assert sent and sent == got, f"{proto}: sent {sent!r}, received {got!r}"
     return result
@@ -72,7 +90,7 @@ def machines(graph, nodes):
             if graph.nodes.get(n, {}).get("cf:machine_id") is not None}
 
 
-@pytest.mark.parametrize("proto", ["tcp", "udp"])
+@pytest.mark.parametrize("proto", PROTOCOLS)
 def test_union_connects_sender_file_to_receiver_file(both, proto):
     graph = union(both.out / "audit.log", both.out / "peer" / "audit.log")
     outputs = graph.named(f"/tmp/pair/{proto}.out")
@@ -81,8 +99,10 @@ def test_union_connects_sender_file_to_receiver_file(both, proto):
     ancestors = graph.ancestors(outputs)
     assert inputs & ancestors, f"{proto}: the received file does not derive from the sent file"
     packets = [n for n in ancestors if graph.nodes[n].get("prov:type") == "packet"]
-    assert any(graph.nodes[p].get("cf:sender", "").startswith("10.0.9.1:") and
-               graph.nodes[p].get("cf:receiver", "").startswith("10.0.9.2:") for p in packets)
+    sender, receiver = ENDS[proto]
+    assert any(graph.nodes[p].get("cf:sender", "").startswith(sender) and
+               graph.nodes[p].get("cf:receiver", "").startswith(receiver) for p in packets), \
+        f"{proto}: no packet from {sender} to {receiver} on the path"
     assert len(machines(graph, ancestors)) == 2, "the path does not cross both machines"
 
 
@@ -97,10 +117,10 @@ def test_each_log_alone_stops_at_the_packet(both):
 def test_receiver_records_packets_of_a_sender_without_lsm(sender_without_lsm):
     assert not (sender_without_lsm.out / "audit.log").exists()
     graph = provgraph.Graph.load(sender_without_lsm.out / "peer" / "audit.log")
-    for proto in ("tcp", "udp"):
+    for proto in PROTOCOLS:
         ancestors = graph.ancestors(graph.named(f"/tmp/pair/{proto}.out"))
         packets = [graph.nodes[n] for n in ancestors if graph.nodes[n].get("prov:type") == "packet"]
-        assert any(p.get("cf:sender", "").startswith("10.0.9.1:") for p in packets), proto
+        assert any(p.get("cf:sender", "").startswith(ENDS[proto][0]) for p in packets), proto
         received = [r for r in graph.relations if r.type == "receive_packet"]
         assert received
 

@@ -4,7 +4,9 @@
  *
  *   netops OP real|control
  *
- * OP is unix_stream, unix_dgram, socketpair, abstract, tcp, udp or tcp6.
+ * OP is unix_stream, unix_dgram, socketpair, abstract, tcp, udp, tcp6,
+ * tcp_record or tcp_track (tcp on 127.0.0.1 ports 7410 and 7411, which
+ * the workload puts in the ipv4 egress list with op record and track).
  * Robustness runs (real only, no files): "refused" (connect to a closed
  * loopback port must fail with ECONNREFUSED), "reset" (the server closes
  * with SO_LINGER 0: the client must see ECONNRESET), "fragments" (one
@@ -18,6 +20,10 @@
  *   netops send HOST TCP_IN UDP_IN connects to HOST:7601 (retrying for
  *                                  60 s), sends TCP_IN, then UDP_IN as one
  *                                  datagram to HOST:7602
+ *   netops recv6 TCP_OUT           listens on TCP [::]:7603, writes what one
+ *                                  connection sends to TCP_OUT
+ *   netops send6 HOST6 TCP_IN      connects to [HOST6]:7603 (retrying for
+ *                                  60 s) and sends TCP_IN
  * The real run moves /tmp/net/OP.in to /tmp/net/OP-real.out through the
  * sockets of OP, between two processes (the parent receives, a forked
  * child sends).  The control run forks the same child and writes the same
@@ -139,7 +145,9 @@ static socklen_t address(struct sockaddr_storage *ss, int *family, int *type)
 	if (!strcmp(op, "udp"))
 		*type = SOCK_DGRAM;
 	in->sin_family = AF_INET;
-	in->sin_port = htons(!strcmp(op, "udp") ? 7405 : 7404);
+	in->sin_port = htons(!strcmp(op, "udp") ? 7405 :
+			     !strcmp(op, "tcp_record") ? 7410 :
+			     !strcmp(op, "tcp_track") ? 7411 : 7404);
 	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	return sizeof(*in);
 }
@@ -313,6 +321,63 @@ static void pair_recv(const char *tcp_out, const char *udp_out)
 	write_file(udp_out, buf, n);
 }
 
+/* One TCP connection over IPv6 on port 7603: what it sends to @tcp_out. */
+static void pair_recv6(const char *tcp_out)
+{
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+	int srv, conn, one = 1;
+	char buf[4096];
+	size_t n;
+
+	srv = socket(AF_INET6, SOCK_STREAM, 0);
+	if (srv < 0)
+		die("socket");
+	setsockopt(srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	in6.sin6_port = htons(7603);
+	in6.sin6_addr = in6addr_any;
+	if (bind(srv, (void *)&in6, sizeof(in6)) || listen(srv, 1))
+		die("bind/listen tcp6");
+	conn = accept(srv, NULL, NULL);
+	if (conn < 0)
+		die("accept");
+	n = receive_all(conn, buf, sizeof(buf), 0);
+	close(conn);
+	write_file(tcp_out, buf, n);
+}
+
+static void pair_send6(const char *host, const char *tcp_in)
+{
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+	char buf[4096];
+	int fd, i;
+	size_t n;
+
+	if (inet_pton(AF_INET6, host, &in6.sin6_addr) != 1) {
+		fprintf(stderr, "netops send6: not an IPv6 address: %s\n", host);
+		exit(2);
+	}
+	in6.sin6_port = htons(7603);
+	for (i = 0;; i++) {
+		fd = socket(AF_INET6, SOCK_STREAM, 0);
+		if (fd < 0)
+			die("socket");
+		if (!connect(fd, (void *)&in6, sizeof(in6)))
+			break;
+		if (i == 60)
+			die("connect");
+		close(fd);
+		sleep(1);
+	}
+	n = read_file(tcp_in, buf, sizeof(buf));
+	if (send(fd, buf, n, 0) != (ssize_t)n)
+		die("send");
+	if (shutdown(fd, SHUT_WR))
+		die("shutdown");
+	while (recv(fd, buf, sizeof(buf), 0) > 0)
+		;
+	close(fd);
+}
+
 static void pair_send(const char *host, const char *tcp_in, const char *udp_in)
 {
 	struct sockaddr_in in = { .sin_family = AF_INET };
@@ -370,8 +435,16 @@ int main(int argc, char **argv)
 		pair_send(argv[2], argv[3], argv[4]);
 		return 0;
 	}
+	if (argc == 3 && !strcmp(op, "recv6")) {
+		pair_recv6(argv[2]);
+		return 0;
+	}
+	if (argc == 4 && !strcmp(op, "send6")) {
+		pair_send6(argv[2], argv[3]);
+		return 0;
+	}
 	if (argc != 3 || (strcmp(argv[2], "real") && strcmp(argv[2], "control"))) {
-		fprintf(stderr, "usage: netops OP real|control | recv TCP_OUT UDP_OUT | send HOST TCP_IN UDP_IN\n");
+		fprintf(stderr, "usage: netops OP real|control | recv TCP_OUT UDP_OUT | send HOST TCP_IN UDP_IN | recv6 TCP_OUT | send6 HOST6 TCP_IN\n");
 		return 2;
 	}
 	op = argv[1];

@@ -2,7 +2,8 @@
 # Sockets in one guest (Tests/e2e/test_net_local.py), whole-system capture.
 # Each socket operation of netops (Tests/e2e/progs/netops.c, copied to
 # /usr/bin by --bin) runs once for real and once as a control that moves
-# the same file without sockets.  Then a reverse shell over loopback
+# the same file without sockets.  Then tcp sockets matched by the ipv4
+# egress list in record and in track mode, a reverse shell over loopback
 # (busybox nc -e /bin/sh fed by another nc reading a command file), and
 # robustness runs: connection refused, reset, fragments (lo MTU 1280) and a
 # UDP flood while capture is switched off and on.
@@ -16,6 +17,19 @@ for op in unix_stream unix_dgram socketpair abstract tcp udp tcp6; do
 	cmp /tmp/net/$op.in /tmp/net/$op-real.out
 	cmp /tmp/net/$op.in /tmp/net/$op-control.out
 done
+
+# ipv4 egress list: record mode captures what the socket sends (content
+# bounded at PROV_PACKET_CONTENT_MAX), track mode only the packets.  The
+# input is longer than the bound, so the recorded content is cut.
+camflow --track-ipv4-egress 127.0.0.1/32:7410 record
+camflow --track-ipv4-egress 127.0.0.1/32:7411 track
+for op in tcp_record tcp_track; do
+	{ echo "marker-$op-$$"; head -c 3000 /dev/zero | tr '\0' x; } >/tmp/net/$op.in
+	netops $op real
+	cmp /tmp/net/$op.in /tmp/net/$op-real.out
+done
+camflow --track-ipv4-egress 127.0.0.1/32:7410 delete
+camflow --track-ipv4-egress 127.0.0.1/32:7411 delete
 
 # Reverse shell: the commands come from a file, through two sockets, to sh.
 printf 'echo owned-by-the-shell >/tmp/net/shell.out\nexit\n' >/tmp/net/commands.txt

@@ -3,18 +3,22 @@
  * Provenance LSM - packet nodes
  *
  * A packet node is identified by its header fields (IPv4 id, addresses,
- * ports, protocol, TCP sequence number; in network byte order), so the
- * sender's send_packet and the receiver's receive_packet name the same
- * node and two machines' graphs can be joined.  It is built on the stack
- * for each packet and written with its edge.  For IPv6 the addresses are
- * folded into 32 bits (the XOR of their four words) and the id is a fold
- * of transport header fields (see prov_packet_ports).
+ * ports, protocol, TCP sequence number; in network byte order) and a
+ * digest of the fields that differ between packets of one flow (TCP
+ * acknowledgment number, window, timestamps, first payload bytes; see
+ * prov_packet_ports), so the sender's send_packet and the receiver's
+ * receive_packet name the same node, two machines' graphs can be joined,
+ * and two packets of one socket do not share a node (which would close a
+ * false cycle).  It is built on the stack for each packet and written
+ * with its edge.  For IPv6 the addresses are folded into 32 bits (the XOR
+ * of their four words) and the id is more digest.
  *
  * Everything here runs in softirq or with bottom halves disabled: no
  * sleeping, no current, only sockets the caller holds.
  */
 
 #include <linux/in.h>
+#include <linux/jhash.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
@@ -22,6 +26,7 @@
 #include <linux/udp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/tcp.h>
 
 #include "common.h"
 #include "net.h"
@@ -31,24 +36,107 @@
 #include "record.h"
 #include "relay.h"
 
-static u16 prov_fold16(u32 v)
+/*
+ * The digest tells apart packets with the same tuple.  It is computed from
+ * what the sender sees at LOCAL_OUT and the receiver at sock_rcv_skb alike,
+ * also on another machine: no checksum (partial at LOCAL_OUT), no length
+ * (GSO and GRO change it), no PSH/FIN/CWR once there is payload (GSO clears
+ * them on all but one segment, GRO ORs them in).  Words are in host order
+ * so that the hash does not depend on the byte order of the machine.
+ */
+#define PROV_DIGEST_WORDS	10
+#define PROV_DIGEST_PAYLOAD	16	/* first payload bytes hashed */
+#define PROV_DIGEST_SEED	0x70726f76
+
+struct prov_digest {
+	u32 w[PROV_DIGEST_WORDS];
+	unsigned int n;
+};
+
+/* A big-endian 32-bit word at any alignment. */
+static u32 prov_be32(const u8 *p)
 {
-	return (u16)(v ^ (v >> 16));
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static void prov_digest_add(struct prov_digest *d, u32 v)
+{
+	if (d->n < PROV_DIGEST_WORDS)
+		d->w[d->n++] = v;
+}
+
+/* The first payload bytes (zero padded) and how many there are. */
+static void prov_digest_payload(struct prov_digest *d, struct sk_buff *skb,
+				int offset, int payload)
+{
+	u8 buf[PROV_DIGEST_PAYLOAD] = { 0 };
+	const u8 *p;
+	int n = clamp(payload, 0, PROV_DIGEST_PAYLOAD), i;
+
+	if (n) {
+		p = skb_header_pointer(skb, offset, n, buf);
+		if (!p)
+			n = 0;
+		else if (p != buf)
+			memcpy(buf, p, n);
+	}
+	prov_digest_add(d, n);
+	for (i = 0; i < PROV_DIGEST_PAYLOAD; i += 4)
+		prov_digest_add(d, prov_be32(buf + i));
+}
+
+/* TSval and TSecr of the TCP timestamp option, zero if absent. */
+static void prov_digest_timestamps(struct prov_digest *d, struct sk_buff *skb,
+				   int offset, const struct tcphdr *th)
+{
+	u8 _opt[MAX_TCP_OPTION_SPACE];
+	int len = th->doff * 4 - (int)sizeof(*th), i = 0;
+	const u8 *opt;
+	u32 tsval = 0, tsecr = 0;
+
+	if (len <= 0 || len > MAX_TCP_OPTION_SPACE)
+		goto out;
+	opt = skb_header_pointer(skb, offset + sizeof(*th), len, _opt);
+	if (!opt)
+		goto out;
+	while (i < len) {
+		if (opt[i] == TCPOPT_EOL)
+			break;
+		if (opt[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+			break;
+		if (opt[i] == TCPOPT_TIMESTAMP &&
+		    opt[i + 1] == TCPOLEN_TIMESTAMP) {
+			tsval = prov_be32(opt + i + 2);
+			tsecr = prov_be32(opt + i + 6);
+			break;
+		}
+		i += opt[i + 1];
+	}
+out:
+	prov_digest_add(d, tsval);
+	prov_digest_add(d, tsecr);
 }
 
 /*
- * Ports and sequence number of a first fragment's TCP or UDP header.  IPv6
- * has no identification field: @v6 puts in id a fold of the fields that
- * differ between packets of one flow (TCP: acknowledgment number, flags,
- * window; UDP: checksum, length), in network byte order like the rest.
+ * Ports and sequence number of a first fragment's TCP or UDP header, and
+ * the digest of the fields that differ between packets of one flow: TCP
+ * acknowledgment number, window, timestamps, the SYN/RST/FIN/ACK flags of
+ * a packet without payload; UDP length; for both the first payload bytes.
+ * @ip_payload is the length of what follows the IP header(s).
  */
 static void prov_packet_ports(struct sk_buff *skb, int offset, u8 protocol,
-			      struct prov_packet_identifier *id, bool v6)
+			      int ip_payload, struct prov_packet_identifier *id,
+			      struct prov_digest *d)
 {
 	struct tcphdr _th;
 	const struct tcphdr *th;
 	struct udphdr _uh;
 	const struct udphdr *uh;
+	int payload;
 
 	if (protocol == IPPROTO_TCP) {
 		th = skb_header_pointer(skb, offset, sizeof(_th), &_th);
@@ -57,24 +145,58 @@ static void prov_packet_ports(struct sk_buff *skb, int offset, u8 protocol,
 		id->snd_port = th->source;
 		id->rcv_port = th->dest;
 		id->seq = th->seq;
-		if (v6)
-			id->id = htons(prov_fold16(ntohl(th->ack_seq)) ^
-				       prov_fold16(ntohl(tcp_flag_word(th))));
+		payload = ip_payload - th->doff * 4;
+		prov_digest_add(d, ntohl(th->ack_seq));
+		prov_digest_add(d, ntohs(th->window));
+		prov_digest_add(d, payload > 0 ? 0 :
+				(ntohl(tcp_flag_word(th)) >> 16) & 0x17);
+		prov_digest_timestamps(d, skb, offset, th);
+		prov_digest_payload(d, skb, offset + th->doff * 4, payload);
 	} else if (protocol == IPPROTO_UDP) {
 		uh = skb_header_pointer(skb, offset, sizeof(_uh), &_uh);
 		if (!uh)
 			return;
 		id->snd_port = uh->source;
 		id->rcv_port = uh->dest;
-		if (v6)
-			id->id = htons(ntohs(uh->check) ^ ntohs(uh->len));
+		prov_digest_add(d, ntohs(uh->len));
+		prov_digest_payload(d, skb, offset + sizeof(*uh),
+				    ip_payload - (int)sizeof(*uh));
 	}
+}
+
+/*
+ * The digest goes to the two reserved fields (40 bits) and, for IPv6,
+ * which has no identification field, to id too (56 bits).
+ */
+static void prov_digest_store(const struct prov_digest *d,
+			      struct prov_packet_identifier *id, bool v6)
+{
+	u32 h1 = jhash2(d->w, d->n, PROV_DIGEST_SEED);
+	u32 h2 = jhash2(d->w, d->n, h1);
+
+	id->digest = htons(h1 >> 16);
+	id->digest_ext[0] = (h1 >> 8) & 0xff;
+	id->digest_ext[1] = h1 & 0xff;
+	id->digest_ext[2] = (h2 >> 16) & 0xff;
+	if (v6)
+		id->id = htons(h2 & 0xffff);
 }
 
 static __be32 prov_fold6(const struct in6_addr *a)
 {
 	return a->s6_addr32[0] ^ a->s6_addr32[1] ^ a->s6_addr32[2] ^
 	       a->s6_addr32[3];
+}
+
+/*
+ * Length of the IP payload, from the header; from the buffer when the
+ * header leaves it 0 (BIG TCP).
+ */
+static int prov_ip_payload(struct sk_buff *skb, int off, int hdr, u32 len)
+{
+	if (len)
+		return (int)len - hdr;
+	return (int)skb->len - off - hdr;
 }
 
 /*
@@ -86,6 +208,7 @@ static int prov_packet_parse(struct sk_buff *skb,
 			     struct prov_packet_identifier *id, u32 *len)
 {
 	int off = skb_network_offset(skb);
+	struct prov_digest d = { .n = 0 };
 	struct ipv6hdr _ip6;
 	const struct ipv6hdr *ip6;
 	struct iphdr _iph;
@@ -108,7 +231,11 @@ static int prov_packet_parse(struct sk_buff *skb,
 		*len = ntohs(iph->tot_len);
 		if (!(iph->frag_off & htons(IP_OFFSET)))
 			prov_packet_ports(skb, off + iph->ihl * 4,
-					  iph->protocol, id, false);
+					  iph->protocol,
+					  prov_ip_payload(skb, off,
+							  iph->ihl * 4, *len),
+					  id, &d);
+		prov_digest_store(&d, id, false);
 		return 4;
 	}
 	if (iph->version != 6)
@@ -120,7 +247,11 @@ static int prov_packet_parse(struct sk_buff *skb,
 	id->rcv_ip = prov_fold6(&ip6->daddr);
 	id->protocol = ip6->nexthdr;
 	*len = ntohs(ip6->payload_len) + sizeof(*ip6);
-	prov_packet_ports(skb, off + sizeof(*ip6), ip6->nexthdr, id, true);
+	prov_packet_ports(skb, off + sizeof(*ip6), ip6->nexthdr,
+			  prov_ip_payload(skb, off, 0,
+					  ntohs(ip6->payload_len)),
+			  id, &d);
+	prov_digest_store(&d, id, true);
 	return 6;
 }
 

@@ -87,17 +87,20 @@ struct prov_relation_identifier {
 	__u64 reserved;		/* zero */
 };
 
-/* Identity of a packet: its header tuple, in network byte order. */
+/*
+ * Identity of a packet: its header tuple, in network byte order, and a
+ * digest of the fields that tell apart packets of one flow (docs/abi.md).
+ */
 struct prov_packet_identifier {
 	__u64 type;
-	__u16 id;		/* IPv4 identification */
-	__u16 reserved1;
+	__u16 id;		/* IPv4 identification; IPv6: digest */
+	__u16 digest;		/* digest, bits 39..24 */
 	__u32 snd_ip;
 	__u32 rcv_ip;
 	__u16 snd_port;
 	__u16 rcv_port;
 	__u8 protocol;
-	__u8 reserved2[3];
+	__u8 digest_ext[3];	/* digest, bits 23..0 */
 	__u32 seq;
 };
 
