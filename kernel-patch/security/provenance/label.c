@@ -52,6 +52,7 @@
 #include <net/net_namespace.h>
 
 #include "common.h"
+#include "compat.h"
 #include "label.h"
 #include "net.h"
 #include "policy.h"
