@@ -221,12 +221,12 @@ def test_receiver_links_from_the_senders_packet_node(labelled, proto, port):
         got = [r for r in receiver.outgoing[packet] if r.type == "receive_packet"]
         assert sent, f"the sender did not record {packet} with send_packet"
         assert all(sender.nodes[r.sender].get("prov:type") == "socket" and
-                   sender.nodes[r.sender].get("cf:machine_id") == MACHINE[SENDER] for r in sent)
+                   sender.nodes[r.sender].get("cf:machine_id") == f"cf:{MACHINE[SENDER]}" for r in sent)
         if got:
             node = receiver.nodes[packet]
             assert node.get("cf:sender", "").startswith(f"{SENDER}:")
             assert node.get("cf:receiver") == f"{RECEIVER}:{port}"
-            assert all(receiver.nodes[r.receiver].get("cf:machine_id") == MACHINE[RECEIVER]
+            assert all(receiver.nodes[r.receiver].get("cf:machine_id") == f"cf:{MACHINE[RECEIVER]}"
                        for r in got)
             joined += 1
     assert joined, f"no {proto} receive_packet from a labelled packet node"
