@@ -1,7 +1,7 @@
 #!/bin/sh
 # Two guests (Tests/e2e/test_net_label.py), the peer 10.0.9.2: labels on
 # (when the LSM is there); receives netops' TCP and UDP files, then one
-# TCP connection on 7700 (net_label_send.sh).
+# TCP connection on 7700 and one on 7701 (net_label_send.sh).
 set -ex
 P=/sys/kernel/security/provenance
 mkdir -p /tmp/pair
@@ -12,5 +12,6 @@ fi
 netops recv /tmp/pair/tcp.out /tmp/pair/udp.out
 nc -l -p 7700 >/tmp/pair/tracked.out
 md5sum </tmp/pair/tracked.out >/out/tracked.md5
+nc -l -p 7701 >/out/opts.out
 cp /tmp/pair/tcp.out /tmp/pair/udp.out /out/
 [ ! -e $P/label_stats ] || cat $P/label_stats >/out/label_stats.txt

@@ -4,7 +4,10 @@
 #   1. netops send: a file over TCP (7601) and one over UDP (7602);
 #   2. a tracked nc sends a line and 512 KiB over TCP (7700), retrying
 #      until the peer listens (full-size segments have no room for a label
-#      under DF: sent unlabelled and counted as skipped).
+#      under DF: sent unlabelled and counted as skipped);
+#   3. labelops sets its own IP_OPTIONS on a TCP socket and sends a line
+#      to 7701 (its packets keep the application's options, unlabelled),
+#      then prints what getsockopt(IP_OPTIONS) returns.
 # With all=0 (net_label_wire.ini) only step 2's process is tracked.
 set -ex
 P=/sys/kernel/security/provenance
@@ -28,5 +31,8 @@ for i in $(seq 1 60); do
 done
 [ "$ok" = 1 ]
 md5sum </tmp/pair/tracked.in >/out/tracked.md5
+echo "options-from-10.0.9.1" >/tmp/pair/opts.in
+labelops ipopts 10.0.9.2 7701 /tmp/pair/opts.in >/out/ipopts.txt
+cp /tmp/pair/opts.in /out/
 cp /tmp/pair/tcp.in /tmp/pair/udp.in /out/
 [ ! -e $P/label_stats ] || cat $P/label_stats >/out/label_stats.txt
