@@ -15,6 +15,11 @@
 
 #include "common.h"
 
+/* 6.5 moved the GSO helpers (skb_gso_validate_network_len) to net/gso.h. */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#include <net/gso.h>
+#endif
+
 /* 6.6 folded __lsm_ro_after_init into __ro_after_init. */
 #ifndef __lsm_ro_after_init
 #define __lsm_ro_after_init	__ro_after_init

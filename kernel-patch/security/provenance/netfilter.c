@@ -24,6 +24,7 @@
 #include <net/sock.h>
 
 #include "common.h"
+#include "label.h"
 #include "net.h"
 #include "node.h"
 #include "policy.h"
@@ -33,15 +34,20 @@ static unsigned int prov_nf_local_out(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
 	struct sock *sk = skb ? skb->sk : NULL;
+	struct prov_label label;
 	struct prov_node *n;
+	bool labelled = false;
 
 	if (!sk || !prov_enabled() || !sk_fullsock(sk))
 		return NF_ACCEPT;
 	read_lock_bh(&sk->sk_callback_lock);
 	n = prov_sk_node_locked(sk);
 	if (n)
-		prov_packet_record(n, skb, false);
+		labelled = prov_packet_record_label(n, skb, false, &label);
 	read_unlock_bh(&sk->sk_callback_lock);
+	/* Labels (label.c): IPv4 only, after the packet node was recorded. */
+	if (labelled && state->pf == NFPROTO_IPV4)
+		prov_label_insert(skb, &label);
 	return NF_ACCEPT;
 }
 

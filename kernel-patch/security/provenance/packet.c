@@ -29,6 +29,7 @@
 #include <net/tcp.h>
 
 #include "common.h"
+#include "label.h"
 #include "net.h"
 #include "node.h"
 #include "objects.h"
@@ -283,8 +284,16 @@ static void prov_packet_content(struct prov_node *packet, struct sk_buff *skb,
 	prov_scratch_put(s, flags);
 }
 
-void prov_packet_record(struct prov_node *sock, struct sk_buff *skb,
-			bool ingress)
+/*
+ * Labels (label.c): on egress a recorded packet node with labels on fills
+ * @label with its identity; on ingress a label names the packet node, the
+ * sender's.  Either way the packet node's name_id holds the sender's boot
+ * and machine ids (name_id.node.boot_id, .machine_id; type and id zero),
+ * so both hosts write the same node.  True if the packet was recorded with
+ * (egress: for) the label.
+ */
+bool prov_packet_record_label(struct prov_node *sock, struct sk_buff *skb,
+			      bool ingress, struct prov_label *label)
 {
 	struct prov_packet_identifier *id;
 	struct prov_node packet;
@@ -293,7 +302,7 @@ void prov_packet_record(struct prov_node *sock, struct sk_buff *skb,
 	u8 op = 0;
 
 	if (!sock || prov_is_opaque(sock))
-		return;
+		return false;
 	prov_node_reset(&packet, PROV_CLASS_TRANSIENT, NULL);
 	prov_record_init(&packet.rec, PROV_KIND_PACKET,
 			 sizeof(struct prov_packet_record));
@@ -301,7 +310,7 @@ void prov_packet_record(struct prov_node *sock, struct sk_buff *skb,
 	id->type = ENT_PACKET;
 	version = prov_packet_parse(skb, id, &len);
 	if (!version)
-		return;
+		return false;
 	packet.rec.packet.len = len;
 	/*
 	 * The ipv4 lists: ingress matches the local end (where the packet
@@ -314,11 +323,34 @@ void prov_packet_record(struct prov_node *sock, struct sk_buff *skb,
 	packet.rec.c.elt.flags = f;
 	packet.live = 1;
 	if (!prov_all() && !(f & PROV_FLAG_TRACKED))
-		return;
+		return false;
+	if (label && version == 4 && (ingress || prov_label())) {
+		if (ingress) {
+			memcpy(prov_label_ident_of(&packet.rec.c.elt.identifier),
+			       label->ident, PROV_LABEL_IDENT);
+		} else {
+			memcpy(label->ident,
+			       prov_label_ident_of(&packet.rec.c.elt.identifier),
+			       PROV_LABEL_IDENT);
+			label->machine_id = prov_machine_id();
+			label->boot_id = prov_boot_id();
+		}
+		packet.rec.c.node.name_id.node.boot_id = label->boot_id;
+		packet.rec.c.node.name_id.node.machine_id = label->machine_id;
+	} else {
+		label = NULL;
+	}
 	if (!ingress)
 		prov_derives(RL_SND_PACKET, sock, &packet, NULL);
 	if (f & PROV_FLAG_RECORD_PACKET)
 		prov_packet_content(&packet, skb, len);
 	if (ingress)
 		prov_derives(RL_RCV_PACKET, &packet, sock, NULL);
+	return label;
+}
+
+void prov_packet_record(struct prov_node *sock, struct sk_buff *skb,
+			bool ingress)
+{
+	prov_packet_record_label(sock, skb, ingress, NULL);
 }

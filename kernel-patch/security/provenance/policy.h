@@ -23,6 +23,7 @@ struct prov_policy {
 	bool compress_edge;	/* drop an edge equal to the previous one */
 	bool duplicate;		/* re-write nodes with every edge */
 	bool economy;		/* defer and coalesce task -> memory edges */
+	bool label;		/* in-band labels on recorded packets */
 	u64 node_filter;	/* node subtypes never recorded */
 	u64 derived_filter;	/* relation subtypes never recorded */
 	u64 generated_filter;
@@ -51,6 +52,11 @@ static inline bool prov_all(void)
 static inline bool prov_economy(void)
 {
 	return READ_ONCE(prov_policy.economy);
+}
+
+static inline bool prov_label(void)
+{
+	return READ_ONCE(prov_policy.label);
 }
 
 static inline u32 prov_current_epoch(void)

@@ -22,6 +22,7 @@
 #include <linux/uaccess.h>
 
 #include "common.h"
+#include "label.h"
 #include "objects.h"
 #include "policy.h"
 #include "record.h"
@@ -474,6 +475,8 @@ static const struct prov_fs_file prov_fs_files[] = {
 	{ "compress_edge", 0644, &prov_policy.compress_edge, &prov_bool_fops },
 	{ "duplicate", 0644, &prov_policy.duplicate, &prov_bool_fops },
 	{ "economy", 0644, &prov_policy.economy, &prov_bool_fops },
+	{ "label", 0644, &prov_policy.label, &prov_bool_fops },
+	{ "label_stats", 0444, NULL, &prov_label_stats_fops },
 	{ "node_filter", 0644, &prov_policy.node_filter, &prov_filter_fops },
 	{ "derived_filter", 0644, &prov_policy.derived_filter,
 	  &prov_filter_fops },

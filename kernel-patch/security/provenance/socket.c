@@ -18,6 +18,7 @@
 #include <net/sock.h>
 
 #include "common.h"
+#include "label.h"
 #include "net.h"
 #include "node.h"
 #include "objects.h"
@@ -268,7 +269,7 @@ static void prov_socket_queued(struct socket *sock, struct prov_node *n)
 		return;
 	lock_sock(sk);
 	skb_queue_walk(&sk->sk_receive_queue, skb)
-		prov_packet_record(n, skb, true);
+		prov_label_received(n, skb);
 	release_sock(sk);
 }
 
@@ -333,7 +334,7 @@ static int prov_socket_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
 	read_lock_bh(&sk->sk_callback_lock);
 	n = prov_sk_node_locked(sk);
 	if (n)
-		prov_packet_record(n, skb, true);
+		prov_label_received(n, skb);
 	read_unlock_bh(&sk->sk_callback_lock);
 	return 0;
 }
