@@ -24,8 +24,9 @@ SUCCEEDING = ["s1", "track_file", "taint_file", "label_file", "opaque_file", "fi
               "in", "eg", "secctx", "nf", "ef", "npf", "epf", "dup", "ver", "comp_node", "comp_edge",
               "all_off", "s_all_off", "all_on", "enable", "s2", "c", "p", "v", "drop", "epoch",
               "check", "reset", "del_user", "del_in", "s3", "reapply", "s4", "json_p", "user_s",
-              "user_file"]
-FAILING = ["file_missing", "proc_missing", "user_e", "bad"]
+              "user_file", "label_on", "label_off", "s_label_off", "label_on2",
+              "label_off2"]
+FAILING = ["file_missing", "proc_missing", "user_e", "bad", "label_bad"]
 
 
 @pytest.mark.parametrize("name", SUCCEEDING)
@@ -50,6 +51,17 @@ def test_state_shows_every_change(ctl):
         assert line in state, line
     assert "- all disabled;" in out(ctl, "s_all_off")
     assert "- all enabled;" in state
+
+
+def test_packet_labelling_switch(ctl):
+    """ctl --label-packets writes the kernel's label switch; -s shows it; the
+    -c export carries it and configure re-applies it (s4 after reapply)."""
+    assert out(ctl, "label_file_on").strip() == "1"
+    assert out(ctl, "label_file_off").strip() == "0"
+    assert "- packet labelling disabled;" in out(ctl, "s_label_off")
+    assert "- packet labelling enabled;" in out(ctl, "s2")
+    assert "[network]" in out(ctl, "c") and "label=true" in out(ctl, "c").replace(" ", "")
+    assert "- packet labelling enabled;" in out(ctl, "s4")
 
 
 def test_file_and_process_state(ctl):

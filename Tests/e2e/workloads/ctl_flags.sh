@@ -38,6 +38,13 @@ run all_off camflow -a false
 run s_all_off camflow -s
 run all_on camflow -a true
 run enable camflow -e true
+run label_on camflow --label-packets true
+cat /sys/kernel/security/provenance/label >$O/label_file_on.out
+run label_off camflow ctl --label-packets false
+run s_label_off camflow -s
+cat /sys/kernel/security/provenance/label >$O/label_file_off.out
+run label_bad camflow --label-packets maybe
+run label_on2 camflow --label-packets true
 run s2 camflow -s
 run c camflow -c
 run p camflow -p
@@ -50,6 +57,7 @@ run reset camflow --reset-filter
 run del_user camflow --track-user root delete
 run del_in camflow --track-ipv4-ingress 127.0.0.1/32:80 delete
 run s3 camflow -s
+run label_off2 camflow --label-packets false
 run reapply camflow configure --apply --file /tmp/exported.ini
 run s4 camflow -s
 run json_p camflow ctl -p
