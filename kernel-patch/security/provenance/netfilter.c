@@ -35,6 +35,8 @@ static unsigned int prov_nf_local_out(void *priv, struct sk_buff *skb,
 	struct sock *sk = skb ? skb->sk : NULL;
 	struct prov_node *n;
 
+	if (!prov_gate_open())
+		return NF_ACCEPT;
 	if (!sk || !prov_enabled() || !sk_fullsock(sk))
 		return NF_ACCEPT;
 	read_lock_bh(&sk->sk_callback_lock);
