@@ -21,6 +21,9 @@ while read -r mode; do
 	esac
 	prov-bench $track --scale "$scale" --dir /tmp/prov-bench >/tmp/bench.part || exit 1
 	sed "s/^/$mode /" /tmp/bench.part >>/out/bench.txt
+	# the tracked mode tracks the files it opens: remove them, so that
+	# nothing stays tracked in the modes that follow
+	rm -rf /tmp/prov-bench
 	# let the recorder catch up before the next mode
 	[ -d "$prov" ] && printf 1 >"$prov/flush" 2>/dev/null
 	sleep 1

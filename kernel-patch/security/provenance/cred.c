@@ -82,10 +82,12 @@ static int prov_cred_prepare(struct cred *new, const struct cred *old,
 
 	if (!n || !o)
 		return 0;
-	prov_set_flags(n, prov_flags(o) & PROV_CRED_INHERIT, 0);
-	prov_targets_apply_cred(n, new);
-	if (!prov_enabled())
+	/* A new node has no flags: the lock only when there is one to copy. */
+	if (prov_flags(o) & PROV_CRED_INHERIT)
+		prov_set_flags(n, prov_flags(o) & PROV_CRED_INHERIT, 0);
+	if (!prov_gate_open())
 		return 0;
+	prov_targets_apply_cred(n, new);
 	task = prov_current_task();
 	if (task)
 		prov_generates(RL_CLONE_MEM, o, task, n, NULL);
@@ -113,6 +115,8 @@ static void prov_cred_transfer(struct cred *new, const struct cred *old)
 	n->prev_type = o->prev_type;
 	memcpy(&n->rec.proc, &o->rec.proc, sizeof(n->rec.proc));
 	prov_unlock(o, flags);
+	/* The copied state says whether o was counted, not n. */
+	prov_node_recount(n);
 }
 
 static void prov_cred_free(struct cred *cred)
@@ -141,6 +145,8 @@ static void prov_cred_change(u64 type, struct cred *new,
 static int prov_task_fix_setuid(struct cred *new, const struct cred *old,
 				int flags)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_targets_apply_cred(prov_cred_node(new), new);
 	prov_cred_change(RL_SETUID, new, old, flags);
 	return 0;
@@ -149,6 +155,8 @@ static int prov_task_fix_setuid(struct cred *new, const struct cred *old,
 static int prov_task_fix_setgid(struct cred *new, const struct cred *old,
 				int flags)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_targets_apply_cred(prov_cred_node(new), new);
 	prov_cred_change(RL_SETGID, new, old, flags);
 	return 0;

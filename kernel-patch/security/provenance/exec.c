@@ -32,10 +32,14 @@ static struct prov_node *prov_bprm_inode(struct linux_binprm *bprm)
 static int prov_bprm_creds_for_exec(struct linux_binprm *bprm)
 {
 	struct prov_node *new = prov_cred_node(bprm->cred);
-	struct prov_node *ino = prov_bprm_inode(bprm);
+	struct prov_node *ino;
 
+	/* Opaque and tracked programs mark the process, gate open or not. */
+	ino = bprm->file ? prov_inode_node(file_inode(bprm->file)) : NULL;
 	if (!new || !ino)
 		return 0;
+	if (prov_gate_open())
+		ino = prov_bprm_inode(bprm);
 	/* Running an opaque program makes the process opaque. */
 	if (prov_is_opaque(ino)) {
 		prov_set_flags(new, PROV_FLAG_OPAQUE, 0);
@@ -43,7 +47,7 @@ static int prov_bprm_creds_for_exec(struct linux_binprm *bprm)
 	}
 	if (prov_is_tracked(ino))
 		prov_set_flags(new, PROV_FLAG_TRACKED, 0);
-	if (!prov_enabled())
+	if (!prov_gate_open())
 		return 0;
 	prov_name_path(ino, &bprm->file->f_path, false);
 	prov_derives(RL_EXEC, ino, new, NULL);
@@ -146,7 +150,7 @@ static int prov_bprm_check_security(struct linux_binprm *bprm)
 		prov_set_flags(new, PROV_FLAG_OPAQUE, 0);
 		return 0;
 	}
-	if (!prov_enabled() || prov_is_opaque(new))
+	if (!prov_gate_open() || prov_is_opaque(new))
 		return 0;
 	if (!prov_is_tracked(new) && !prov_all())
 		return 0;
@@ -162,6 +166,8 @@ static void prov_bprm_committing_creds(PROV_HOOK_CONST struct linux_binprm *bprm
 	struct prov_node *new = prov_cred_node(bprm->cred);
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return;
 	/*
 	 * current->mm is already the new program's: do not let the old
 	 * process memory be named after it.

@@ -45,6 +45,8 @@ static void prov_file_dup(struct file *file)
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return;
 	if (!prov_ctx_current(&ctx, false))
 		return;
 	n = prov_fd_node(file);
@@ -60,10 +62,13 @@ static void prov_file_dup(struct file *file)
  */
 static void prov_file_close(struct file *file)
 {
-	umode_t mode = file_inode(file)->i_mode;
 	struct prov_node *n;
 	struct prov_ctx ctx;
+	umode_t mode;
 
+	if (!prov_gate_open())
+		return;
+	mode = file_inode(file)->i_mode;
 	if (!(file->f_mode & FMODE_WRITE) && !S_ISFIFO(mode) && !S_ISSOCK(mode))
 		return;
 	if (!prov_ctx_current(&ctx, true))
@@ -79,6 +84,8 @@ static void prov_file_splice(struct file *in, struct file *out)
 	struct prov_node *src, *dst;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return;
 	if (!prov_ctx_current(&ctx, true))
 		return;
 	src = prov_fd_node(in);
@@ -97,6 +104,8 @@ static int prov_file_receive(struct file *file)
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_fd_node(file);
@@ -112,6 +121,8 @@ static int prov_file_lock(struct file *file, unsigned int cmd)
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_fd_node(file);
@@ -134,6 +145,8 @@ static int prov_file_fcntl(struct file *file, unsigned int cmd,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
@@ -161,6 +174,8 @@ static int prov_file_ioctl(struct file *file, unsigned int cmd,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_fd_node(file);

@@ -39,20 +39,20 @@ static struct prov_node *prov_file_node(struct file *file)
 
 static int prov_file_permission(struct file *file, int mask)
 {
-	struct prov_edge edge = {
-		.flags = mask,
-		.offset = READ_ONCE(file->f_pos),
-		.has_offset = true,
-	};
-	umode_t mode = file_inode(file)->i_mode;
+	struct prov_edge edge = { .flags = mask, .has_offset = true };
 	bool read = mask & MAY_READ;
 	bool write = mask & (MAY_WRITE | MAY_APPEND);
 	bool exec = mask & MAY_EXEC;
 	struct prov_node *n;
 	struct prov_ctx ctx;
+	umode_t mode;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!(read || write || exec))
 		return 0;
+	edge.offset = READ_ONCE(file->f_pos);
+	mode = file_inode(file)->i_mode;
 	if (IS_PRIVATE(file_inode(file)) || !prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_file_node(file);
@@ -82,15 +82,15 @@ static int prov_file_permission(struct file *file, int mask)
 
 static int prov_file_open(struct file *file)
 {
-	struct prov_edge edge = {
-		.offset = READ_ONCE(file->f_pos),
-		.has_offset = true,
-	};
+	struct prov_edge edge = { .has_offset = true };
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
+	edge.offset = READ_ONCE(file->f_pos);
 	n = prov_inode_get(file_inode(file));
 	if (!n)
 		return 0;
@@ -120,6 +120,8 @@ static int prov_mmap_file(struct file *file, unsigned long reqprot,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!file || !prov_ctx_current(&ctx, true))
 		return 0;
 	if (prov_is_opaque(ctx.proc))

@@ -47,6 +47,8 @@ static int prov_sb_mount(const char *dev_name, const struct path *path,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_admin_path(path);
@@ -61,6 +63,8 @@ static int prov_sb_umount(struct vfsmount *mnt, int flags)
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_inode_get(d_backing_inode(mnt->mnt_root));
@@ -75,6 +79,8 @@ static int prov_sb_pivotroot(const struct path *old_path,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_admin_path(new_path);
@@ -144,6 +150,8 @@ static int prov_kernel_read_file(struct file *file,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = file ? prov_inode_get(file_inode(file)) : NULL;
@@ -159,6 +167,8 @@ static int prov_kernel_load_data(enum kernel_load_data_id id, bool contents)
 {
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (prov_ctx_current(&ctx, true))
 		prov_load_into_kernel(&ctx, prov_load_data_relation(id));
 	return 0;

@@ -163,6 +163,8 @@ static void prov_inode_generated(u64 type, struct inode *inode,
 static int prov_inode_create(struct inode *dir, struct dentry *dentry,
 			     umode_t mode)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_inode_generated(RL_INODE_CREATE, dir, dentry->d_parent, mode);
 	return 0;
 }
@@ -171,6 +173,8 @@ static int prov_inode_create(struct inode *dir, struct dentry *dentry,
 static int prov_inode_mkdir(struct inode *dir, struct dentry *dentry,
 			    umode_t mode)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_inode_generated(RL_INODE_CREATE, dir, dentry->d_parent,
 			     mode | S_IFDIR);
 	return 0;
@@ -179,6 +183,8 @@ static int prov_inode_mkdir(struct inode *dir, struct dentry *dentry,
 static int prov_inode_mknod(struct inode *dir, struct dentry *dentry,
 			    umode_t mode, dev_t dev)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_inode_generated(RL_INODE_CREATE, dir, dentry->d_parent, mode);
 	return 0;
 }
@@ -186,6 +192,8 @@ static int prov_inode_mknod(struct inode *dir, struct dentry *dentry,
 static int prov_inode_symlink(struct inode *dir, struct dentry *dentry,
 			      const char *old_name)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_inode_generated(RL_SYMLINK, dir, dentry->d_parent, 0);
 	return 0;
 }
@@ -193,6 +201,8 @@ static int prov_inode_symlink(struct inode *dir, struct dentry *dentry,
 static int prov_inode_link(struct dentry *old_dentry, struct inode *dir,
 			   struct dentry *new_dentry)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_inode_generated(RL_LINK, d_backing_inode(old_dentry), old_dentry,
 			     0);
 	return 0;
@@ -200,12 +210,16 @@ static int prov_inode_link(struct dentry *old_dentry, struct inode *dir,
 
 static int prov_inode_unlink(struct inode *dir, struct dentry *dentry)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_inode_generated(RL_UNLINK, d_backing_inode(dentry), dentry, 0);
 	return 0;
 }
 
 static int prov_inode_rmdir(struct inode *dir, struct dentry *dentry)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_inode_generated(RL_UNLINK, d_backing_inode(dentry), dentry, 0);
 	return 0;
 }
@@ -213,6 +227,8 @@ static int prov_inode_rmdir(struct inode *dir, struct dentry *dentry)
 static int prov_inode_rename(struct inode *old_dir, struct dentry *old_dentry,
 			     struct inode *new_dir, struct dentry *new_dentry)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_inode_generated(RL_RENAME, d_backing_inode(old_dentry),
 			     old_dentry, 0);
 	return 0;
@@ -268,50 +284,68 @@ static int prov_path_remove(const struct path *dir, struct dentry *dentry)
 
 static int prov_path_unlink(const struct path *dir, struct dentry *dentry)
 {
+	if (!prov_gate_open())
+		return 0;
 	return prov_path_remove(dir, dentry);
 }
 
 static int prov_path_rmdir(const struct path *dir, struct dentry *dentry)
 {
+	if (!prov_gate_open())
+		return 0;
 	return prov_path_remove(dir, dentry);
 }
 
 static int prov_path_truncate(const struct path *path)
 {
+	if (!prov_gate_open())
+		return 0;
 	return prov_path_name(path);
 }
 
 static int prov_path_chmod(const struct path *path, umode_t mode)
 {
+	if (!prov_gate_open())
+		return 0;
 	return prov_path_name(path);
 }
 
 static int prov_path_chown(const struct path *path, kuid_t uid, kgid_t gid)
 {
+	if (!prov_gate_open())
+		return 0;
 	return prov_path_name(path);
 }
 
 static int prov_path_mknod(const struct path *dir, struct dentry *dentry,
 			   umode_t mode, unsigned int dev)
 {
+	if (!prov_gate_open())
+		return 0;
 	return prov_path_create(dir);
 }
 
 static int prov_path_mkdir(const struct path *dir, struct dentry *dentry,
 			   umode_t mode)
 {
+	if (!prov_gate_open())
+		return 0;
 	return prov_path_create(dir);
 }
 
 static int prov_path_symlink(const struct path *dir, struct dentry *dentry,
 			     const char *old_name)
 {
+	if (!prov_gate_open())
+		return 0;
 	return prov_path_create(dir);
 }
 
 static int prov_path_link(struct dentry *old_dentry,
 			  const struct path *new_dir, struct dentry *new_dentry)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_name_new_entry(old_dentry, new_dir, new_dentry);
 	return 0;
 }
@@ -321,6 +355,8 @@ static int prov_path_rename(const struct path *old_dir,
 			    const struct path *new_dir,
 			    struct dentry *new_dentry, unsigned int flags)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_name_new_entry(old_dentry, new_dir, new_dentry);
 	if (flags & RENAME_EXCHANGE)
 		prov_name_new_entry(new_dentry, old_dir, old_dentry);
@@ -358,6 +394,8 @@ static int prov_inode_setattr(PROV_SETATTR_IDMAP struct dentry *dentry,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_inode_get(d_backing_inode(dentry));
@@ -376,6 +414,8 @@ static int prov_inode_getattr(const struct path *path)
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_inode_get(d_backing_inode(path->dentry));
@@ -393,6 +433,8 @@ static int prov_inode_permission(struct inode *inode, int mask)
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	/*
 	 * A check for writing only moves nothing into the process (as for
 	 * open_write): the write itself is recorded, process -> inode.

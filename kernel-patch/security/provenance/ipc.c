@@ -69,6 +69,8 @@ static int prov_sem_semop(struct kern_ipc_perm *perm, struct sembuf *sops,
 	struct prov_node *sem = prov_ipc_node(perm);
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!sem || !prov_ctx_current(&ctx, false))
 		return 0;
 	prov_uses(RL_SEM_READ, sem, ctx.task, ctx.proc, &edge);

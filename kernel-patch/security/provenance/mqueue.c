@@ -28,6 +28,8 @@ static void prov_mq_timedsend(struct inode *inode, size_t len,
 	struct prov_node *mq;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return;
 	if (!prov_ctx_current(&ctx, true))
 		return;
 	mq = prov_inode_get(inode);
@@ -40,6 +42,8 @@ static void prov_mq_timedreceive(struct inode *inode, size_t len)
 	struct prov_node *mq;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return;
 	if (!prov_ctx_current(&ctx, true))
 		return;
 	mq = prov_inode_get(inode);

@@ -61,6 +61,8 @@ static int prov_msg_queue_msgsnd(struct kern_ipc_perm *perm,
 	struct prov_ctx ctx;
 	unsigned long flags;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!m || !prov_ctx_current(&ctx, false))
 		return 0;
 	prov_lock(m, &flags);
@@ -86,6 +88,8 @@ static int prov_msg_queue_msgrcv(struct kern_ipc_perm *perm,
 	struct prov_node *task, *proc;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!m || !prov_enabled())
 		return 0;
 	if (target == current) {

@@ -38,6 +38,8 @@ static unsigned int prov_nf_local_out(void *priv, struct sk_buff *skb,
 	struct prov_node *n;
 	bool labelled = false;
 
+	if (!prov_gate_open())
+		return NF_ACCEPT;
 	if (!sk || !prov_enabled() || !sk_fullsock(sk))
 		return NF_ACCEPT;
 	read_lock_bh(&sk->sk_callback_lock);

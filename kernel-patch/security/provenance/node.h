@@ -79,6 +79,7 @@ enum prov_class {
 #define PROV_NODE_ARGS_DONE	0x0004	/* exec arguments recorded */
 #define PROV_NODE_SECID		0x0008	/* secid read (creds never change) */
 #define PROV_NODE_ACCEPTED	0x0010	/* socket accepted, queue not seen */
+#define PROV_NODE_COUNTED	0x0020	/* counted in prov_tracked_nodes */
 
 struct prov_node {
 	/*

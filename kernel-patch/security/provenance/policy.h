@@ -7,6 +7,7 @@
 #define _SECURITY_PROVENANCE_POLICY_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/compiler.h>
 #include <linux/types.h>
 #include <uapi/linux/provenance.h>
@@ -38,6 +39,35 @@ struct prov_policy {
 
 extern struct prov_policy prov_policy;
 extern atomic_t prov_epoch;
+
+/*
+ * The gate (docs/design.md, "the untracked path"): one word that tells a
+ * hook whether it can record anything at all.  Each bit follows its own
+ * source; hooks only read the word.
+ */
+#define PROV_GATE_ENABLED	0	/* prov_policy.enabled */
+#define PROV_GATE_ALL		1	/* prov_policy.all */
+#define PROV_GATE_TARGETS	2	/* a target list has an entry */
+#define PROV_GATE_TRACKED	3	/* a live node is tracked */
+
+extern unsigned long prov_gate;
+
+/*
+ * First statement of every hook that only records: false when capture is
+ * off, or when it is on but nothing can be recorded (not whole-system, no
+ * target, no tracked node), so that nothing a hook could do is visible.
+ */
+static __always_inline bool prov_gate_open(void)
+{
+	unsigned long g = READ_ONCE(prov_gate);
+
+	return (g & BIT(PROV_GATE_ENABLED)) && g != BIT(PROV_GATE_ENABLED);
+}
+
+/* Bring the ENABLED and ALL bits in line with the policy (may sleep). */
+void prov_gate_sync(void);
+/* Set or clear one bit of the gate (may sleep). */
+void prov_gate_set(int bit, bool on);
 
 static inline bool prov_enabled(void)
 {

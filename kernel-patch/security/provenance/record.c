@@ -33,6 +33,7 @@
 
 #include <linux/atomic.h>
 #include <linux/lockdep.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/string.h>
@@ -115,6 +116,87 @@ void prov_node_setup(struct prov_node *n, enum prov_class class, void *obj,
 	WRITE_ONCE(n->live, 1);
 }
 
+unsigned long prov_gate =
+	IS_ENABLED(CONFIG_SECURITY_PROVENANCE_WHOLE_SYSTEM) ?
+	BIT(PROV_GATE_ENABLED) | BIT(PROV_GATE_ALL) : 0;
+
+/* Live tracked nodes of kernel objects (not transient ones). */
+static atomic_long_t prov_tracked_nodes = ATOMIC_LONG_INIT(0);
+
+/* Serialises the writers of the policy bits of the gate. */
+static DEFINE_MUTEX(prov_gate_mutex);
+
+void prov_gate_set(int bit, bool on)
+{
+	mutex_lock(&prov_gate_mutex);
+	if (on)
+		set_bit(bit, &prov_gate);
+	else
+		clear_bit(bit, &prov_gate);
+	mutex_unlock(&prov_gate_mutex);
+}
+
+void prov_gate_sync(void)
+{
+	mutex_lock(&prov_gate_mutex);
+	if (READ_ONCE(prov_policy.enabled))
+		set_bit(PROV_GATE_ENABLED, &prov_gate);
+	else
+		clear_bit(PROV_GATE_ENABLED, &prov_gate);
+	if (READ_ONCE(prov_policy.all))
+		set_bit(PROV_GATE_ALL, &prov_gate);
+	else
+		clear_bit(PROV_GATE_ALL, &prov_gate);
+	mutex_unlock(&prov_gate_mutex);
+}
+
+/*
+ * Keep the TRACKED bit of the gate set while a live node is tracked, in
+ * any context.  A node is counted once (PROV_NODE_COUNTED), under its
+ * lock.  The count and the bit are both fully ordered: a CPU that takes
+ * the count to zero clears the bit and then looks at the count again, a
+ * CPU that takes it up looks at the bit, so one of them sees the other.
+ */
+static void prov_count_as_locked(struct prov_node *n, bool tracked)
+{
+	bool counted = n->state & PROV_NODE_COUNTED;
+
+	if (n->class == PROV_CLASS_TRANSIENT || tracked == counted)
+		return;
+	if (tracked) {
+		n->state |= PROV_NODE_COUNTED;
+		atomic_long_inc(&prov_tracked_nodes);
+		/* Pairs with the barrier after clear_bit() below. */
+		smp_mb__after_atomic();
+		if (!test_bit(PROV_GATE_TRACKED, &prov_gate))
+			set_bit(PROV_GATE_TRACKED, &prov_gate);
+		return;
+	}
+	n->state &= ~PROV_NODE_COUNTED;
+	if (!atomic_long_dec_and_test(&prov_tracked_nodes))
+		return;
+	clear_bit(PROV_GATE_TRACKED, &prov_gate);
+	/* Pairs with the barrier after atomic_long_inc() above. */
+	smp_mb__after_atomic();
+	if (atomic_long_read(&prov_tracked_nodes))
+		set_bit(PROV_GATE_TRACKED, &prov_gate);
+}
+
+static void prov_count_locked(struct prov_node *n)
+{
+	prov_count_as_locked(n, n->rec.c.elt.flags & PROV_FLAG_TRACKED);
+}
+
+void prov_node_recount(struct prov_node *n)
+{
+	unsigned long flags;
+
+	prov_lock(n, &flags);
+	n->state &= ~PROV_NODE_COUNTED;
+	prov_count_locked(n);
+	prov_unlock(n, flags);
+}
+
 /* The object is going away: nothing more is recorded about it. */
 void prov_node_free(struct prov_node *n)
 {
@@ -122,6 +204,7 @@ void prov_node_free(struct prov_node *n)
 
 	prov_lock(n, &flags);
 	WRITE_ONCE(n->live, 0);
+	prov_count_as_locked(n, false);
 	prov_unlock(n, flags);
 }
 
@@ -133,6 +216,7 @@ void prov_set_flags(struct prov_node *n, u32 set, u32 clear)
 	prov_lock(n, &flags);
 	f = (n->rec.c.elt.flags & ~clear) | set;
 	WRITE_ONCE(n->rec.c.elt.flags, f);
+	prov_count_locked(n);
 	prov_unlock(n, flags);
 }
 
@@ -255,6 +339,7 @@ static void prov_propagate_locked(const struct prov_src *src,
 
 	WRITE_ONCE(to->rec.c.elt.flags, to->rec.c.elt.flags | need);
 	to->rec.c.elt.taint |= src->taint;
+	prov_count_locked(to);
 }
 
 /*
@@ -491,6 +576,10 @@ void prov_terminate(u64 type, struct prov_node *n)
 	unsigned long flags;
 
 	if (prov_filter_node(n) || prov_filter_relation(type))
+		return;
+	/* Racy hint, checked again under the lock: no lock when untouched. */
+	if (data_race(n->recorded_epoch) != prov_current_epoch() &&
+	    !prov_all())
 		return;
 	prov_lock(n, &flags);
 	if (n->recorded_epoch != prov_current_epoch() && !prov_all())

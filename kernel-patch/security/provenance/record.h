@@ -35,6 +35,8 @@ void prov_node_setup(struct prov_node *n, enum prov_class class, void *obj,
 		     u64 type);
 void prov_node_free(struct prov_node *n);
 void prov_set_flags(struct prov_node *n, u32 set, u32 clear);
+/* Count @n again after its flags and state were copied from another. */
+void prov_node_recount(struct prov_node *n);
 void prov_add_taint(struct prov_node *n, u64 taint);
 
 /* Filters. */

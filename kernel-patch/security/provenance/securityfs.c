@@ -99,6 +99,8 @@ static ssize_t prov_bool_write(struct file *file, const char __user *buf,
 	if (rc)
 		return rc;
 	WRITE_ONCE(*value, v);
+	if (value == &prov_policy.enabled || value == &prov_policy.all)
+		prov_gate_sync();
 	return count;
 }
 

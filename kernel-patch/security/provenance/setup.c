@@ -26,17 +26,11 @@ struct prov_policy prov_policy = {
 
 atomic_t prov_epoch = ATOMIC_INIT(1);
 
-/* Reserved for per-open-file state. */
-struct prov_file_blob {
-	u64 reserved;
-};
-
 /* What every area registers its hooks with (compat.h). */
 PROV_DEFINE_LSM_ID;
 
 struct lsm_blob_sizes prov_blob_sizes __lsm_ro_after_init = {
 	.lbs_cred = PROV_NODE_SIZE(struct prov_proc_record),
-	.lbs_file = sizeof(struct prov_file_blob),
 	.lbs_inode = PROV_NODE_SIZE(struct prov_inode_record),
 	.lbs_ipc = PROV_NODE_SIZE(struct prov_shm_record),
 	.lbs_msg_msg = PROV_NODE_SIZE(struct prov_msg_record),

@@ -46,6 +46,8 @@ static int prov_shm_shmat(struct kern_ipc_perm *perm, char __user *shmaddr,
 	struct prov_node *shm = prov_ipc_node(perm);
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!shm || !prov_ctx_current(&ctx, false))
 		return 0;
 	if (!(shmflg & SHM_RDONLY))
@@ -61,6 +63,8 @@ static void prov_shm_shmdt(struct kern_ipc_perm *perm, int shmflg)
 	struct prov_node *shm = prov_ipc_node(perm);
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return;
 	if (!shm || !prov_ctx_current(&ctx, false))
 		return;
 	if (!(shmflg & SHM_RDONLY)) {

@@ -32,6 +32,8 @@ static int prov_task_kill(struct task_struct *p, struct kernel_siginfo *info,
 	struct prov_node *to;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!sig || cred || !in_task())
 		return 0;
 	if (!prov_ctx_current(&ctx, false))
@@ -58,6 +60,8 @@ static void prov_task_wait(struct task_struct *p)
 	struct prov_ctx ctx;
 	struct prov_src src;
 
+	if (!prov_gate_open())
+		return;
 	if (!prov_ctx_current(&ctx, false))
 		return;
 	child = prov_task_get(p);

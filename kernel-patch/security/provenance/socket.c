@@ -91,6 +91,12 @@ static int prov_socket_post_create(struct socket *sock, int family, int type,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	/* Gate closed: only the opaque mark, kept for later (see below). */
+	if (!prov_gate_open()) {
+		if (!kern && sock && prov_is_opaque_cred(current_cred()))
+			prov_inode_mark_opaque(SOCK_INODE(sock));
+		return 0;
+	}
 	if (kern || !sock || !sock->sk || !prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_socket_node(sock);
@@ -114,6 +120,13 @@ static int prov_socket_socketpair(struct socket *a, struct socket *b)
 	struct prov_node *na, *nb;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open()) {
+		if (prov_is_opaque_cred(current_cred())) {
+			prov_inode_mark_opaque(SOCK_INODE(a));
+			prov_inode_mark_opaque(SOCK_INODE(b));
+		}
+		return 0;
+	}
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	na = prov_socket_node(a);
@@ -190,6 +203,8 @@ static void prov_socket_addressed(u64 type, bool ingress, struct socket *sock,
 static int prov_socket_bind(struct socket *sock, struct sockaddr *address,
 			    int addrlen)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_socket_addressed(RL_BIND, true, sock, address, addrlen);
 	return 0;
 }
@@ -197,6 +212,8 @@ static int prov_socket_bind(struct socket *sock, struct sockaddr *address,
 static int prov_socket_connect(struct socket *sock, struct sockaddr *address,
 			       int addrlen)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_socket_addressed(RL_CONNECT, false, sock, address, addrlen);
 	return 0;
 }
@@ -207,6 +224,8 @@ static int prov_socket_listen(struct socket *sock, int backlog)
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	n = prov_socket_ctx(sock, &ctx);
 	if (n)
 		prov_generates(RL_LISTEN, ctx.proc, ctx.task, n, &edge);
@@ -224,6 +243,13 @@ static int prov_socket_accept(struct socket *sock, struct socket *newsock)
 	struct prov_ctx ctx;
 	u32 f;
 
+	if (!prov_gate_open()) {
+		n = sock ? prov_inode_node(SOCK_INODE(sock)) : NULL;
+		if (prov_is_opaque_cred(current_cred()) ||
+		    (n && prov_is_opaque(n)))
+			prov_inode_mark_opaque(SOCK_INODE(newsock));
+		return 0;
+	}
 	if (!sock || !sock->sk || !prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_socket_node(sock);
@@ -280,6 +306,8 @@ static int prov_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	n = prov_socket_ctx(sock, &ctx);
 	if (!n)
 		return 0;
@@ -296,6 +324,8 @@ static int prov_socket_recvmsg(struct socket *sock, struct msghdr *msg,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	n = prov_socket_ctx(sock, &ctx);
 	if (!n)
 		return 0;
@@ -312,6 +342,8 @@ static int prov_socket_shutdown(struct socket *sock, int how)
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	n = prov_socket_ctx(sock, &ctx);
 	if (n)
 		prov_generates(RL_SHUTDOWN, ctx.proc, ctx.task, n, &edge);
@@ -327,6 +359,8 @@ static int prov_socket_sock_rcv_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct prov_node *n;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_enabled() || !skb)
 		return 0;
 	if (sk->sk_family != PF_INET && sk->sk_family != PF_INET6)

@@ -35,6 +35,7 @@
 #include "common.h"
 #include "node.h"
 #include "objects.h"
+#include "policy.h"
 #include "record.h"
 #include "target.h"
 
@@ -325,6 +326,17 @@ static void prov_target_resolve(union prov_target_entry *e)
 	e->sec.secid = secid;
 }
 
+/* Does any list have an entry?  Under prov_target_mutex. */
+static bool prov_targets_any(void)
+{
+	int k;
+
+	for (k = 0; k < ARRAY_SIZE(prov_target_lists); k++)
+		if (prov_target_current(prov_target_lists[k]))
+			return true;
+	return false;
+}
+
 static ssize_t prov_target_write(struct file *file, const char __user *buf,
 				 size_t count, loff_t *ppos)
 {
@@ -359,6 +371,7 @@ static ssize_t prov_target_write(struct file *file, const char __user *buf,
 		rc = prov_target_delete(l, e);
 	else
 		rc = prov_target_put(l, e);
+	prov_gate_set(PROV_GATE_TARGETS, prov_targets_any());
 	mutex_unlock(&prov_target_mutex);
 	if (!rc)
 		rc = count;

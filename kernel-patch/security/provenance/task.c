@@ -186,7 +186,7 @@ bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep)
 {
 	struct prov_task_blob *b;
 
-	if (!prov_enabled())
+	if (!prov_gate_open())
 		return false;
 	ctx->proc = prov_cred_node(current_cred());
 	b = prov_task_blob(current);
@@ -276,6 +276,8 @@ static int prov_ptrace_access_check(struct task_struct *child,
 	struct prov_node *ctask, *cproc;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, false))
 		return 0;
 	ctask = prov_task_get(child);
@@ -305,6 +307,8 @@ static int prov_ptrace_traceme(struct task_struct *parent)
 	struct prov_node *ptask;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, false))
 		return 0;
 	ptask = prov_task_get(parent);
@@ -324,6 +328,8 @@ static int prov_task_prctl(int option, unsigned long arg2, unsigned long arg3,
 	struct prov_edge edge = { .flags = (u32)option };
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (prov_ctx_current(&ctx, true))
 		prov_generates(RL_PRCTL, ctx.proc, ctx.task, ctx.proc, &edge);
 	return -ENOSYS;
@@ -341,6 +347,8 @@ static int prov_task_setrlimit(struct task_struct *p, unsigned int resource,
 	struct prov_node *pproc;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_ctx_current(&ctx, false))
 		return 0;
 	rcu_read_lock();
@@ -371,18 +379,24 @@ static void prov_task_sched(struct task_struct *p, u64 flags)
 
 static int prov_task_setnice(struct task_struct *p, int nice)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_task_sched(p, (u32)nice);
 	return 0;
 }
 
 static int prov_task_setioprio(struct task_struct *p, int ioprio)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_task_sched(p, (u32)ioprio);
 	return 0;
 }
 
 static int prov_task_setscheduler(struct task_struct *p)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_task_sched(p, 0);
 	return 0;
 }

@@ -75,6 +75,8 @@ static int prov_unix_may_send(struct socket *sock, struct socket *other)
 {
 	struct prov_node *from, *to;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!prov_enabled() || !sock || !other)
 		return 0;
 	from = prov_socket_node(sock);
@@ -94,6 +96,8 @@ static int prov_unix_stream_connect(struct sock *sock, struct sock *other,
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
+	if (!prov_gate_open())
+		return 0;
 	if (!sock->sk_socket || !prov_ctx_current(&ctx, false))
 		return 0;
 	n = prov_socket_node(sock->sk_socket);

@@ -116,6 +116,8 @@ static void prov_inode_post_setxattr(struct dentry *dentry, const char *name,
 
 static int prov_inode_getxattr(struct dentry *dentry, const char *name)
 {
+	if (!prov_gate_open())
+		return 0;
 	if (strcmp(name, PROV_XATTR_NAME))
 		prov_xattr_flow(RL_GETXATTR, dentry, 0);
 	return 0;
@@ -123,6 +125,8 @@ static int prov_inode_getxattr(struct dentry *dentry, const char *name)
 
 static int prov_inode_listxattr(struct dentry *dentry)
 {
+	if (!prov_gate_open())
+		return 0;
 	prov_xattr_flow(RL_LSTXATTR, dentry, 0);
 	return 0;
 }
