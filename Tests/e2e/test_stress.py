@@ -1,7 +1,7 @@
 """A short `make stress` (packaging/stress/stress.py) on the VM kernel.
 
-One boot: 12 processes doing file, pipe, UNIX socketpair, loopback TCP and
-fork/exec work for 60 s on 2 vCPUs, under whole-system capture with camflowd
+One boot: 12 processes doing file, pipe, UNIX socketpair, loopback TCP,
+fork/exec, SysV and POSIX IPC, shared-mapping and signal work for 60 s on 2 vCPUs, under whole-system capture with camflowd
 writing W3C to the log disk.  Nothing may be dropped (kernel or recorder),
 the recorder must read every record the kernel sent during the workload, and
 the kernel (lockdep, DEBUG_ATOMIC_SLEEP) must report nothing.
@@ -37,7 +37,7 @@ def stress(tmp_path_factory):
 
 def test_every_kind_of_operation_ran(stress):
     ops = stress["ops"]
-    for kind in ("file", "pipe", "unix", "tcp", "exec"):
+    for kind in ("file", "pipe", "unix", "tcp", "exec", "ipc", "map", "kill"):
         assert ops.get(kind, 0) > 0, (kind, stress["output"])
     assert ops.get("failed") == 0, stress["output"]
 

@@ -12,6 +12,12 @@
  *   tcp   listen on 127.0.0.1:0, connect, accept, send both ways, close
  *   exec  pipe, fork, the child execs "prov-stress --child" which writes a
  *         line into the pipe; the parent reads it and waits
+ *   ipc   a SysV message queue (send, receive), a SysV shared memory
+ *         segment (attach, write, detach), a SysV semaphore (up, down) and a
+ *         POSIX message queue (send, receive), each created and removed
+ *   map   a file mapped shared and writable: write through the mapping,
+ *         msync, munmap, then read the file back
+ *   kill  fork a child that waits for a signal, SIGUSR1 it, wait for it
  * At the end it prints one line per operation ("ops NAME COUNT") and
  * "ops total COUNT"; it exits non-zero if any operation failed.
  * Built static on the host and copied into the VM with the harness's --bin.
@@ -20,22 +26,30 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-enum op { OP_FILE, OP_PIPE, OP_UNIX, OP_TCP, OP_EXEC, OP_COUNT };
+enum op {
+	OP_FILE, OP_PIPE, OP_UNIX, OP_TCP, OP_EXEC, OP_IPC, OP_MAP, OP_KILL,
+	OP_COUNT
+};
 static const char *const op_names[OP_COUNT] = {
-	"file", "pipe", "unix", "tcp", "exec"
+	"file", "pipe", "unix", "tcp", "exec", "ipc", "map", "kill"
 };
 
 struct shared {
@@ -233,6 +247,174 @@ static int op_exec(int worker)
 	return 0;
 }
 
+struct stress_msg {
+	long mtype;
+	char mtext[64];
+};
+
+static int sysv_msg(void)
+{
+	struct stress_msg out = { .mtype = 1, .mtext = "prov-stress" }, in;
+	int id = msgget(IPC_PRIVATE, IPC_CREAT | 0600), rc = -1;
+
+	if (id < 0)
+		return -1;
+	if (msgsnd(id, &out, sizeof(out.mtext), 0) == 0 &&
+	    msgrcv(id, &in, sizeof(in.mtext), 1, 0) == (ssize_t)sizeof(in.mtext))
+		rc = 0;
+	msgctl(id, IPC_RMID, NULL);
+	return rc;
+}
+
+static int sysv_shm(void)
+{
+	int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600), rc = -1;
+	char *mem;
+
+	if (id < 0)
+		return -1;
+	mem = shmat(id, NULL, 0);
+	if (mem != (void *)-1) {
+		memcpy(mem, "prov-stress", 12);
+		rc = shmdt(mem);
+	}
+	shmctl(id, IPC_RMID, NULL);
+	return rc;
+}
+
+static int sysv_sem(void)
+{
+	struct sembuf up = { .sem_num = 0, .sem_op = 1 };
+	struct sembuf down = { .sem_num = 0, .sem_op = -1 };
+	int id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600), rc = -1;
+
+	if (id < 0)
+		return -1;
+	if (semop(id, &up, 1) == 0 && semop(id, &down, 1) == 0)
+		rc = 0;
+	semctl(id, 0, IPC_RMID);
+	return rc;
+}
+
+static int posix_mq(int worker, long n)
+{
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
+	char name[64], msg[64] = "prov-stress", got[64];
+	mqd_t q;
+	int rc = -1;
+
+	snprintf(name, sizeof(name), "/prov-stress-%d-%ld", worker, n);
+	q = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+	if (q == (mqd_t)-1)
+		return -1;
+	if (mq_send(q, msg, sizeof(msg), 0) == 0 &&
+	    mq_receive(q, got, sizeof(got), NULL) == (ssize_t)sizeof(got))
+		rc = 0;
+	mq_close(q);
+	mq_unlink(name);
+	return rc;
+}
+
+static int op_ipc(int worker, long n)
+{
+	if (sysv_msg() < 0)
+		return fail(worker, "msg queue"), -1;
+	if (sysv_shm() < 0)
+		return fail(worker, "shared memory"), -1;
+	if (sysv_sem() < 0)
+		return fail(worker, "semaphore"), -1;
+	if (posix_mq(worker, n) < 0)
+		return fail(worker, "POSIX mq"), -1;
+	return 0;
+}
+
+static int op_map(int worker, long n)
+{
+	char path[600], in[sizeof(block)];
+	char *mem;
+	int fd, rc = -1;
+
+	snprintf(path, sizeof(path), "%s/m%d-%ld", dir, worker, n);
+	fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
+	if (fd < 0)
+		return fail(worker, "map create"), -1;
+	if (ftruncate(fd, sizeof(block)) < 0) {
+		fail(worker, "map ftruncate");
+		goto out;
+	}
+	mem = mmap(NULL, sizeof(block), PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, 0);
+	if (mem == MAP_FAILED) {
+		fail(worker, "mmap");
+		goto out;
+	}
+	memcpy(mem, block, sizeof(block));
+	if (msync(mem, sizeof(block), MS_SYNC) < 0 ||
+	    munmap(mem, sizeof(block)) < 0) {
+		fail(worker, "msync/munmap");
+		goto out;
+	}
+	if (pread(fd, in, sizeof(in), 0) != (ssize_t)sizeof(in) ||
+	    memcmp(in, block, sizeof(in)) != 0) {
+		errno = EIO;
+		fail(worker, "map read back");
+		goto out;
+	}
+	rc = 0;
+out:
+	close(fd);
+	unlink(path);
+	return rc;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static int op_kill(int worker)
+{
+	int status, ready[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(ready) < 0)
+		return fail(worker, "kill pipe"), -1;
+	pid = fork();
+	if (pid < 0) {
+		close(ready[0]);
+		close(ready[1]);
+		return fail(worker, "kill fork"), -1;
+	}
+	if (pid == 0) {
+		sigset_t usr1, old;
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, &old);
+		signal(SIGUSR1, on_usr1);
+		close(ready[0]);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		sigsuspend(&old);
+		_exit(0);
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1 || kill(pid, SIGUSR1) < 0) {
+		close(ready[0]);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return fail(worker, "kill"), -1;
+	}
+	close(ready[0]);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
+		errno = 0;
+		return fail(worker, "kill child"), -1;
+	}
+	return 0;
+}
+
 static void worker_loop(int worker, time_t deadline, long ops)
 {
 	struct timespec now;
@@ -255,8 +437,17 @@ static void worker_loop(int worker, time_t deadline, long ops)
 		case OP_TCP:
 			rc = op_tcp(worker);
 			break;
-		default:
+		case OP_EXEC:
 			rc = op_exec(worker);
+			break;
+		case OP_IPC:
+			rc = op_ipc(worker, n);
+			break;
+		case OP_MAP:
+			rc = op_map(worker, n);
+			break;
+		default:
+			rc = op_kill(worker);
 			break;
 		}
 		if (rc == 0)

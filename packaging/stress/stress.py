@@ -5,7 +5,7 @@ Compiles packaging/stress/prov-stress.c statically, boots the kernel under
 packaging/vm/run (2 vCPUs by default) with the harness's whole-system policy
 and camflowd writing W3C PROV-JSON to its log on the log disk, runs
 prov-stress (WORKERS processes doing file, pipe, UNIX socketpair, loopback
-TCP and fork/exec work) for the given time, and reports:
+TCP, fork/exec, SysV and POSIX IPC, shared-mapping and signal work) for the given time, and reports:
 
   operations done (per kind), records the kernel sent to relay (securityfs
   `sent`), records the kernel dropped (securityfs `dropped`), what the
