@@ -100,7 +100,7 @@ bench-kernel: release
 		--camflow $(CURDIR)/.build/release/camflow --write-doc
 
 # Mixed stress in the VM (packaging/stress/stress.py): MINUTES of file,
-# pipe, socket and fork/exec work by 12 processes under whole-system
+# pipe, socket, fork/exec, IPC, mapping and signal work by 12 processes under whole-system
 # capture, camflowd writing W3C to the log disk; fails on any kernel report
 # or dropped record.  STRESS_CONFIG: nodebug (the bench-kernel kernel),
 # debug (lockdep, DEBUG_ATOMIC_SLEEP, KASAN) or vm.  Not part of `make check`
