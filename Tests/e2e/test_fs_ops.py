@@ -78,6 +78,10 @@ EXPECTED = {
     "mount": {"main": [("mount", "task", "directory")]},
     "shared_map": {"writer": [("sh_write", "process_memory", "file")],
                    "reader": [("mmap", "file", "task")]},
+    "mapped_then_mmap": {"writer": [("sh_write", "process_memory", "file"),
+                                    ("sh_read", "file", "process_memory")]},
+    "mapped_then_write": {"writer": [("write", "task", "file"),
+                                     ("sh_read", "file", "process_memory")]},
     "reverse_shell": {"shell": [("dup", "task", "socket")]},
 }
 CASES = [(op, role, expectation) for op, roles in EXPECTED.items()
@@ -240,6 +244,19 @@ def test_shared_mapping_connects_writer_to_reader(graph, pids, by_task, mode):
     connected = any(version in written or written.keys() & graph.ancestors({version})
                     for version in {r.sender for r in mapped})
     assert connected == (mode == "real"), f"{mode}: writer -> file -> reader is {connected}"
+
+
+@pytest.mark.parametrize("mode", ["real", "ctl"])
+@pytest.mark.parametrize("op", ["mapped_then_mmap", "mapped_then_write"])
+def test_write_reaches_a_process_that_mapped_the_file_before(graph, op, mode):
+    """The reader mapped the file before a sibling wrote a secret into it
+    (through a shared writable map, or pwrite): what the reader copies out
+    of its map derives from the secret (file -> reader memory, sh_read)."""
+    out = graph.named(f"/tmp/fs/{op}-{mode}/out")
+    secret = graph.named(f"/tmp/fs/{op}-{mode}/secret")
+    assert out and secret, f"{op} {mode}: out or secret not named"
+    assert bool(secret & graph.ancestors(out)) == (mode == "real"), \
+        f"{op} {mode}: out derives from the secret: {mode != 'real'}"
 
 
 @pytest.mark.parametrize("mode", ["real", "ctl"])

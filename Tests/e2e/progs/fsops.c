@@ -162,6 +162,71 @@ static void shared_map(void)
 	wait_child(pid);
 }
 
+/*
+ * The reader maps the file first and waits; then a sibling reads a secret
+ * and writes it into the file, through its own shared writable map
+ * (mapped_then_mmap) or with pwrite (mapped_then_write); the reader copies
+ * what its map shows into "out".  The control's writer reads the secret
+ * but does not write it.
+ */
+static void mapped_then_written(int through_map)
+{
+	int fd, ready[2], go[2];
+	char secret[8], seen[8], c;
+	pid_t reader, writer;
+	char *m;
+
+	make_file("map", "aaaaaaaa");
+	make_file("secret", "secret!!");
+	CHECK(pipe(ready));
+	CHECK(pipe(go));
+	reader = fork();
+	CHECK(reader);
+	if (reader == 0) {
+		announce("reader");
+		fd = open(p("map"), O_RDONLY);
+		CHECK(fd);
+		m = mmap(NULL, 8, PROT_READ, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED)
+			die("mmap reader");
+		CHECK(write(ready[1], "r", 1));
+		CHECK(read(go[0], &c, 1));
+		memcpy(seen, m, 8);
+		if (real && memcmp(seen, "secret!!", 8))
+			die("reader did not see the write");
+		fd = open(p("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		CHECK(fd);
+		CHECK(write(fd, seen, 8));
+		_exit(0);
+	}
+	CHECK(read(ready[0], &c, 1));
+	writer = fork();
+	CHECK(writer);
+	if (writer == 0) {
+		announce("writer");
+		fd = open(p("secret"), O_RDONLY);
+		CHECK(fd);
+		if (read(fd, secret, 8) != 8)
+			die("read secret");
+		fd = open(p("map"), O_RDWR);
+		CHECK(fd);
+		if (real && through_map) {
+			m = mmap(NULL, 8, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 fd, 0);
+			if (m == MAP_FAILED)
+				die("mmap writer");
+			memcpy(m, secret, 8);
+			CHECK(msync(m, 8, MS_SYNC));
+		} else if (real && pwrite(fd, secret, 8, 0) != 8) {
+			die("pwrite");
+		}
+		_exit(0);
+	}
+	wait_child(writer);
+	CHECK(write(go[1], "g", 1));
+	wait_child(reader);
+}
+
 /* socketpair, dup2 onto 0..2, exec of a shell that writes a file. */
 static void reverse_shell(void)
 {
@@ -211,6 +276,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(op, "shared_map")) {
 		shared_map();
+		return 0;
+	}
+	if (!strcmp(op, "mapped_then_mmap") || !strcmp(op, "mapped_then_write")) {
+		mapped_then_written(!strcmp(op, "mapped_then_mmap"));
 		return 0;
 	}
 	if (!strcmp(op, "reverse_shell")) {

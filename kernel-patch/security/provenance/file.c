@@ -67,6 +67,8 @@ static int prov_file_permission(struct file *file, int mask)
 	}
 	if (write)
 		prov_generates(RL_WRITE, ctx.proc, ctx.task, n, &edge);
+	if (write && S_ISREG(mode))
+		prov_inform_mappers(file, n);
 	if (read)
 		prov_uses(RL_READ, n, ctx.task, ctx.proc, &edge);
 	if (exec && S_ISDIR(mode))
@@ -139,6 +141,7 @@ static int prov_mmap_file(struct file *file, unsigned long reqprot,
 	/* The memory may be read now: reads waiting for it go in first. */
 	prov_flush_memory(ctx.task, ctx.proc);
 	prov_derives(RL_SH_WRITE, ctx.proc, n, &edge);
+	prov_inform_mappers(file, n);
 	return 0;
 }
 

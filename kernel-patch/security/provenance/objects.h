@@ -141,6 +141,12 @@ void prov_proc_refresh(struct prov_node *n);
 struct prov_node *prov_inode_get(struct inode *inode);
 void prov_inode_mark_opaque(struct inode *inode);
 
+/*
+ * @n, the node of @file that current is about to write, informs every other
+ * process mapping @file (mapping.c; sleepable hooks only).
+ */
+void prov_inform_mappers(struct file *file, struct prov_node *n);
+
 /* Secid of the process memory, refreshed outside the node lock. */
 void prov_proc_update_secid(struct prov_node *proc);
 
