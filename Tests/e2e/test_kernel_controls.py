@@ -145,6 +145,26 @@ def test_file_modes(kc_run):
     assert got == expected
 
 
+def gate(answer: str) -> tuple:
+    """(bits, tracked objects) of a struct prov_gate_state hex dump."""
+    raw = bytes.fromhex(answer)
+    assert len(raw) == 16, f"expected 16 bytes, got {answer!r}"
+    return struct.unpack("<QQ", raw)
+
+
+def test_gate_shows_capture_state_and_tracked_objects(kc):
+    """gate: ENABLED 1, ALL 2, TARGETS 4, TRACKED 8, then the count of live
+    tracked objects; a tracked process opens the gate, its end closes it."""
+    assert kc["gate-mode"] == "444"
+    assert gate(kc["gate-whole"]) == (3, 0)
+    assert gate(kc["gate-nothing"]) == (1, 0)
+    assert state(kc["gate-track"])["flags"] & 1
+    bits, tracked = gate(kc["gate-tracked"])
+    assert bits == 1 | 8 and tracked >= 1, (bits, tracked)
+    assert gate(kc["gate-gone"]) == (1, 0)
+    assert kc["gate-write"] == "refused"
+
+
 def test_abi_version_and_commit(kc):
     assert bytes.fromhex(kc["abi_version"]) == b"1\n"
     assert bytes.fromhex(kc["commit"]) == b"\n"

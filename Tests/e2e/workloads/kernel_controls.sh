@@ -82,6 +82,28 @@ done
 put "abi_version $(hex <"$P/abi_version")"
 put "commit $(hex <"$P/commit")"
 
+# --- gate: the capture state and the live tracked objects -------------------
+put "gate-mode $(stat -c %a "$P/gate" 2>/dev/null || echo missing)"
+put "gate-whole $(hex <"$P/gate")"
+echo 0 >"$P/all"
+put "gate-nothing $(hex <"$P/gate")"
+sleep 1000 &
+G=$!
+pcfg "$G" 1 1 0 >"$W/g-track"
+put "gate-track $(ask process "$W/g-track")"
+put "gate-tracked $(hex <"$P/gate")"
+kill "$G"
+wait "$G" 2>/dev/null
+# its cred and task are freed after an RCU grace period
+n=0
+while [ "$(hex <"$P/gate")" != 01000000000000000000000000000000 ] && [ $n -lt 20 ]; do
+	sleep 0.5
+	n=$((n + 1))
+done
+put "gate-gone $(hex <"$P/gate")"
+put "gate-write $(printf 1 2>&1 >"$P/gate" && echo ok || echo refused)"
+echo 1 >"$P/all"
+
 # --- process ----------------------------------------------------------------
 sleep 1000 &
 S=$!

@@ -68,6 +68,8 @@ static __always_inline bool prov_gate_open(void)
 void prov_gate_sync(void);
 /* Set or clear one bit of the gate (may sleep). */
 void prov_gate_set(int bit, bool on);
+/* Live tracked nodes (the count behind PROV_GATE_TRACKED). */
+long prov_tracked_count(void);
 
 static inline bool prov_enabled(void)
 {

@@ -182,6 +182,11 @@ static void prov_count_as_locked(struct prov_node *n, bool tracked)
 		set_bit(PROV_GATE_TRACKED, &prov_gate);
 }
 
+long prov_tracked_count(void)
+{
+	return atomic_long_read(&prov_tracked_nodes);
+}
+
 static void prov_count_locked(struct prov_node *n)
 {
 	prov_count_as_locked(n, n->rec.c.elt.flags & PROV_FLAG_TRACKED);

@@ -303,6 +303,28 @@ static ssize_t prov_sent_read(struct file *file, char __user *buf,
 	return simple_read_from_buffer(buf, count, ppos, &sent, sizeof(sent));
 }
 
+static ssize_t prov_gate_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	unsigned long g = READ_ONCE(prov_gate);
+	struct prov_gate_state st = { .tracked = prov_tracked_count() };
+
+	if (g & BIT(PROV_GATE_ENABLED))
+		st.gate |= PROV_GATE_STATE_ENABLED;
+	if (g & BIT(PROV_GATE_ALL))
+		st.gate |= PROV_GATE_STATE_ALL;
+	if (g & BIT(PROV_GATE_TARGETS))
+		st.gate |= PROV_GATE_STATE_TARGETS;
+	if (g & BIT(PROV_GATE_TRACKED))
+		st.gate |= PROV_GATE_STATE_TRACKED;
+	return simple_read_from_buffer(buf, count, ppos, &st, sizeof(st));
+}
+
+static const struct file_operations prov_gate_fops = {
+	.read = prov_gate_read,
+	.llseek = generic_file_llseek,
+};
+
 static const struct file_operations prov_sent_fops = {
 	.read = prov_sent_read,
 	.llseek = generic_file_llseek,
@@ -503,6 +525,7 @@ static const struct prov_fs_file prov_fs_files[] = {
 	{ "flush", 0600, NULL, &prov_flush_fops },
 	{ "dropped", 0444, NULL, &prov_dropped_fops },
 	{ "sent", 0444, NULL, &prov_sent_fops },
+	{ "gate", 0444, NULL, &prov_gate_fops },
 	{ "machine_id", 0444, (void *)&prov_machine_id_getter, &prov_id_fops },
 	{ "boot_id", 0444, (void *)&prov_boot_id_getter, &prov_id_fops },
 	{ "version", 0444, NULL, &prov_version_fops },

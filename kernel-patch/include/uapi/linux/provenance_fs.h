@@ -180,4 +180,18 @@ struct prov_dropped {
 	__u64 count;		/* records lost: relay full or boot buffer full */
 };
 
+/*
+ * gate (read-only): why the hooks record or not (docs/design.md, the
+ * untracked path).  Bits of @gate: PROV_GATE_STATE_*.
+ */
+#define PROV_GATE_STATE_ENABLED	0x1	/* capture on */
+#define PROV_GATE_STATE_ALL	0x2	/* whole-system */
+#define PROV_GATE_STATE_TARGETS	0x4	/* a target list has an entry */
+#define PROV_GATE_STATE_TRACKED	0x8	/* a live object is tracked */
+
+struct prov_gate_state {
+	__u64 gate;		/* PROV_GATE_STATE_* */
+	__u64 tracked;		/* live tracked objects (nodes) */
+};
+
 #endif /* _UAPI_LINUX_PROVENANCE_FS_H */
