@@ -82,6 +82,7 @@ EXPECTED = {
                                     ("sh_read", "file", "process_memory")]},
     "mapped_then_write": {"writer": [("write", "task", "file"),
                                      ("sh_read", "file", "process_memory")]},
+    "writer_mapped_then_read": {"reader": [("sh_write", "process_memory", "file")]},
     "reverse_shell": {"shell": [("dup", "task", "socket")]},
 }
 CASES = [(op, role, expectation) for op, roles in EXPECTED.items()
@@ -247,11 +248,14 @@ def test_shared_mapping_connects_writer_to_reader(graph, pids, by_task, mode):
 
 
 @pytest.mark.parametrize("mode", ["real", "ctl"])
-@pytest.mark.parametrize("op", ["mapped_then_mmap", "mapped_then_write"])
+@pytest.mark.parametrize("op", ["mapped_then_mmap", "mapped_then_write", "writer_mapped_then_read"])
 def test_write_reaches_a_process_that_mapped_the_file_before(graph, op, mode):
     """The reader mapped the file before a sibling wrote a secret into it
     (through a shared writable map, or pwrite): what the reader copies out
-    of its map derives from the secret (file -> reader memory, sh_read)."""
+    of its map derives from the secret (file -> reader memory, sh_read).
+    Or the writer mapped the file shared and writable, then read the secret
+    and copied it into its map: a later read(2) of the file by a sibling
+    derives from the secret (writer memory -> file, sh_write, at the read)."""
     out = graph.named(f"/tmp/fs/{op}-{mode}/out")
     secret = graph.named(f"/tmp/fs/{op}-{mode}/secret")
     assert out and secret, f"{op} {mode}: out or secret not named"

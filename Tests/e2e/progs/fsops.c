@@ -227,6 +227,64 @@ static void mapped_then_written(int through_map)
 	wait_child(reader);
 }
 
+/*
+ * The writer maps the file shared and writable, then reads a secret and
+ * copies it into its map, and stays mapped; a sibling then read(2)s the
+ * file and copies what it got into "out".  The control's writer maps the
+ * file read-only (and so cannot copy the secret).
+ */
+static void writer_mapped_then_read(void)
+{
+	int fd, ready[2], go[2];
+	char secret[8], seen[8], c;
+	pid_t reader, writer;
+	char *m;
+
+	make_file("map", "aaaaaaaa");
+	make_file("secret", "secret!!");
+	CHECK(pipe(ready));
+	CHECK(pipe(go));
+	writer = fork();
+	CHECK(writer);
+	if (writer == 0) {
+		announce("writer");
+		fd = open(p("map"), real ? O_RDWR : O_RDONLY);
+		CHECK(fd);
+		m = mmap(NULL, 8, real ? PROT_READ | PROT_WRITE : PROT_READ,
+			 MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED)
+			die("mmap writer");
+		fd = open(p("secret"), O_RDONLY);
+		CHECK(fd);
+		if (read(fd, secret, 8) != 8)
+			die("read secret");
+		if (real)
+			memcpy(m, secret, 8);
+		CHECK(write(ready[1], "r", 1));
+		CHECK(read(go[0], &c, 1));
+		_exit(0);
+	}
+	CHECK(read(ready[0], &c, 1));
+	reader = fork();
+	CHECK(reader);
+	if (reader == 0) {
+		announce("reader");
+		fd = open(p("map"), O_RDONLY);
+		CHECK(fd);
+		if (read(fd, seen, 8) != 8)
+			die("read map");
+		if (real && memcmp(seen, "secret!!", 8))
+			die("reader did not see the write");
+		fd = open(p("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		CHECK(fd);
+		CHECK(write(fd, seen, 8));
+		_exit(0);
+	}
+	wait_child(reader);
+	CHECK(write(go[1], "g", 1));
+	wait_child(writer);
+}
+
 /* socketpair, dup2 onto 0..2, exec of a shell that writes a file. */
 static void reverse_shell(void)
 {
@@ -280,6 +338,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(op, "mapped_then_mmap") || !strcmp(op, "mapped_then_write")) {
 		mapped_then_written(!strcmp(op, "mapped_then_mmap"));
+		return 0;
+	}
+	if (!strcmp(op, "writer_mapped_then_read")) {
+		writer_mapped_then_read();
 		return 0;
 	}
 	if (!strcmp(op, "reverse_shell")) {

@@ -8,7 +8,7 @@ for op in creat open open_wronly open_rdwr openat read pread write pwrite \
 	splice_pipe_file splice_pipe_pipe vmsplice sendfile sendfile_file \
 	copy_file_range setxattr getxattr listxattr removexattr flock \
 	fcntl_lock fcntl ioctl ioctl_read scm_rights shared_map \
-	mapped_then_mmap mapped_then_write \
+	mapped_then_mmap mapped_then_write writer_mapped_then_read \
 	reverse_shell mount; do
 	for mode in real ctl; do
 		/usr/bin/fsops "$op" "$mode"

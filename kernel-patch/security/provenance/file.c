@@ -69,6 +69,8 @@ static int prov_file_permission(struct file *file, int mask)
 		prov_generates(RL_WRITE, ctx.proc, ctx.task, n, &edge);
 	if (write && S_ISREG(mode))
 		prov_inform_mappers(file, n);
+	if (read && S_ISREG(mode))
+		prov_gather_writers(file, n);
 	if (read)
 		prov_uses(RL_READ, n, ctx.task, ctx.proc, &edge);
 	if (exec && S_ISDIR(mode))
@@ -131,6 +133,7 @@ static int prov_mmap_file(struct file *file, unsigned long reqprot,
 	n = prov_file_node(file);
 	if (!n)
 		return 0;
+	prov_gather_writers(file, n);
 	if (type != MAP_SHARED && type != MAP_SHARED_VALIDATE) {
 		prov_uses(RL_MMAP_PRIVATE, n, ctx.task, ctx.proc, &edge);
 		return 0;

@@ -2,19 +2,25 @@
 /*
  * Provenance LSM - the processes that map a file
  *
- * Accesses through a mapping have no hook: a process that maps a file sees
- * what others write into it, through its own mapping or with write(2),
- * from then on.  When a process is about to write a file (write(2), or a
- * map of it shared and writable), the file's new version therefore informs
- * the memory of every other process that has it mapped at that moment
- * (sh_read), in advance of the data, as a map by a later reader is recorded
- * at its mmap.
+ * Accesses through a mapping have no hook.  A process that maps a file sees
+ * what others write into it, through their maps or with write(2), and a
+ * process that maps it shared and writable changes it at any time.  So:
  *
- * The walk runs in the sleepable hooks only (no lock of the engine held):
- * it takes the mapping's i_mmap lock for reading, which keeps each mapping
- * vma and so its mm alive, collects the other mms mapping the file, and
- * finds their processes under RCU.  The engine's node locks are taken
- * inside; they never wrap a sleeping lock.
+ * - push: when a process is about to write a file (write(2), or a map of it
+ *   shared and writable), the file's new version informs the memory of
+ *   every other process that has it mapped at that moment (sh_read);
+ * - pull: when a process is about to read a file (read(2), mmap), the
+ *   current memory of every other process that maps it shared and writable
+ *   goes into the file first (sh_write), so the reader gets what they put
+ *   into their maps since they mapped it.
+ *
+ * Both are recorded in advance of the data, as the map itself is.
+ *
+ * The walks run in the sleepable hooks only (no lock of the engine held):
+ * they take the mapping's i_mmap lock for reading, which keeps each mapping
+ * vma and so its mm alive, collect the other mms mapping the file, and find
+ * their processes under RCU.  The engine's node locks are taken inside;
+ * they never wrap a sleeping lock.
  */
 
 #include <linux/fs.h>
@@ -30,16 +36,18 @@
 
 struct prov_mappers {
 	struct mm_struct *mm[PROV_MAPPERS_MAX];
+	unsigned long vm_flags;
 	int count;
 	bool overflow;
 };
 
-static bool prov_mm_maps(struct address_space *mapping, struct mm_struct *mm)
+static bool prov_mm_maps(struct address_space *mapping, struct mm_struct *mm,
+			 unsigned long vm_flags)
 {
 	struct vm_area_struct *vma;
 
 	vma_interval_tree_foreach(vma, &mapping->i_mmap, 0, ULONG_MAX)
-		if (vma->vm_mm == mm)
+		if (vma->vm_mm == mm && (vma->vm_flags & vm_flags) == vm_flags)
 			return true;
 	return false;
 }
@@ -53,10 +61,13 @@ static bool prov_mappers_have(struct prov_mappers *m,
 	for (i = 0; i < m->count; i++)
 		if (m->mm[i] == mm)
 			return true;
-	return m->overflow && prov_mm_maps(mapping, mm);
+	return m->overflow && prov_mm_maps(mapping, mm, m->vm_flags);
 }
 
-/* The mms other than @self that map @mapping; i_mmap lock held. */
+/*
+ * The mms other than @self that map @mapping with all of @m->vm_flags;
+ * i_mmap lock held.
+ */
 static void prov_mappers_collect(struct prov_mappers *m,
 				 struct address_space *mapping,
 				 struct mm_struct *self)
@@ -67,7 +78,7 @@ static void prov_mappers_collect(struct prov_mappers *m,
 		struct mm_struct *mm = vma->vm_mm;
 		int i;
 
-		if (mm == self)
+		if (mm == self || (vma->vm_flags & m->vm_flags) != m->vm_flags)
 			continue;
 		for (i = 0; i < m->count && m->mm[i] != mm; i++)
 			;
@@ -81,16 +92,20 @@ static void prov_mappers_collect(struct prov_mappers *m,
 	}
 }
 
-void prov_inform_mappers(struct file *file, struct prov_node *n)
+/*
+ * The file's node @n and the memory of every other process mapping @file
+ * (with @vm_flags): @n -> memory (sh_read) if @push, memory -> @n
+ * (sh_write) otherwise.
+ */
+static void prov_mappers_walk(struct file *file, struct prov_node *n,
+			      unsigned long vm_flags, bool push)
 {
 	struct address_space *mapping = file->f_mapping;
 	struct mm_struct *self = current->mm;
-	struct prov_mappers m = { .count = 0 };
+	struct prov_mappers m = { .vm_flags = vm_flags };
 	struct prov_edge edge = { };
 	struct task_struct *p;
 
-	if (!mapping || !mapping_mapped(mapping))
-		return;
 	i_mmap_lock_read(mapping);
 	prov_mappers_collect(&m, mapping, self);
 	if (!m.count)
@@ -103,10 +118,26 @@ void prov_inform_mappers(struct file *file, struct prov_node *n)
 		if (!mm || mm == self || !prov_mappers_have(&m, mapping, mm))
 			continue;
 		proc = prov_cred_node(__task_cred(p));
-		if (proc && !prov_is_opaque(proc))
+		if (!proc || prov_is_opaque(proc))
+			continue;
+		if (push)
 			prov_derives(RL_SH_READ, n, proc, &edge);
+		else
+			prov_derives(RL_SH_WRITE, proc, n, &edge);
 	}
 	rcu_read_unlock();
 out:
 	i_mmap_unlock_read(mapping);
+}
+
+void prov_inform_mappers(struct file *file, struct prov_node *n)
+{
+	if (file->f_mapping && mapping_mapped(file->f_mapping))
+		prov_mappers_walk(file, n, 0, true);
+}
+
+void prov_gather_writers(struct file *file, struct prov_node *n)
+{
+	if (file->f_mapping && mapping_writably_mapped(file->f_mapping))
+		prov_mappers_walk(file, n, VM_SHARED | VM_MAYWRITE, false);
 }

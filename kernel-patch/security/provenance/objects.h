@@ -146,6 +146,11 @@ void prov_inode_mark_opaque(struct inode *inode);
  * process mapping @file (mapping.c; sleepable hooks only).
  */
 void prov_inform_mappers(struct file *file, struct prov_node *n);
+/*
+ * The memory of every other process mapping @file shared and writable goes
+ * into @n, the node of @file that current is about to read (mapping.c).
+ */
+void prov_gather_writers(struct file *file, struct prov_node *n);
 
 /* Secid of the process memory, refreshed outside the node lock. */
 void prov_proc_update_secid(struct prov_node *proc);
