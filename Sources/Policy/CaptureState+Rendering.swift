@@ -21,6 +21,7 @@ extension CaptureState {
         either(compressEdge, "- edge compression enabled;", "- edge compression disabled;")
         either(duplicate, "- duplication enabled;", "- duplication disabled;")
         if let label { either(label, "- packet labelling enabled;", "- packet labelling disabled;") }
+        if let trackedObjects { line("- \(trackedObjects) tracked objects;") }
         for target in FilterTarget.all {
             if target.family == nil { line("") }
             let title = (target.propagate ? "Propagate " + target.word : target.word.prefix(1).uppercased() + target.word.dropFirst())
@@ -62,6 +63,7 @@ extension CaptureState {
         field("duplicate", String(duplicate))
         field("label", label.map { String($0) } ?? "null")
         field("dropped", String(dropped))
+        field("tracked_objects", trackedObjects.map { String($0) } ?? "null")
         let filterObjects = FilterTarget.all.map { target -> String in
             let names = typeNames(target).map(jsonString).joined(separator: ",")
             return "\"\(target.fileName)\":{\"bitmap\":\"\(String(bits(target), radix: 16))\",\"types\":[\(names)]}"

@@ -71,6 +71,10 @@ public struct CaptureState: Equatable, Sendable {
     public var groups: [TargetEntry<UInt32>]
     /// Records lost by the kernel.
     public var dropped: UInt64
+    /// Live tracked objects (processes, files... with the tracked flag),
+    /// from `gate`; nil on a kernel without that file.  While it is 0 and
+    /// neither `all` nor a target list is on, the hooks record nothing.
+    public var trackedObjects: UInt64? = nil
     /// The LSM version string.
     public var version: String
 
@@ -116,6 +120,7 @@ public struct CaptureState: Equatable, Sendable {
             users: try fs.listEntries("uid", as: prov_userinfo.self).map { TargetEntry($0.uid, op: $0.op) },
             groups: try fs.listEntries("gid", as: prov_groupinfo.self).map { TargetEntry($0.gid, op: $0.op) },
             dropped: try fs.dropped(),
+            trackedObjects: try fs.trackedObjects(),
             version: try fs.version())
     }
 

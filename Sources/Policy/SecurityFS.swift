@@ -118,6 +118,13 @@ public struct SecurityFS: Sendable {
         try SystemFile.readValue(prov_dropped.self, from: path("dropped")).count
     }
 
+    /// The number of live tracked objects (`gate`), or nil on a kernel
+    /// without the `gate` file.
+    public func trackedObjects() throws -> UInt64? {
+        guard SystemFile.exists(path("gate")) else { return nil }
+        return try SystemFile.readValue(prov_gate_state.self, from: path("gate")).tracked
+    }
+
     /// The LSM version string (e.g. "v0.1.0"), trailing whitespace removed.
     public func version() throws -> String {
         var bytes = try SystemFile.read(path("version"), limit: 256)

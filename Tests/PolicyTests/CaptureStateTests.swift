@@ -45,7 +45,7 @@ final class CaptureStateTests: XCTestCase {
         XCTAssertEqual(state.json(userName: { "u\($0)" }, groupName: { "g\($0)" }), """
             {"machine_id":7,"boot_id":2,"version":"v0.1.0","policy_hash":"000f\(String(repeating: "f0", count: 30))",\
             "enabled":true,"all":false,"written":false,"should_version":true,"compress_node":false,\
-            "compress_edge":true,"duplicate":false,"label":true,"dropped":3,"filters":{\
+            "compress_edge":true,"duplicate":false,"label":true,"dropped":3,"tracked_objects":null,"filters":{\
             "node_filter":{"bitmap":"800000000400","types":["char","0x800000000000"]},\
             "derived_filter":{"bitmap":"0","types":[]},"generated_filter":{"bitmap":"0","types":[]},\
             "used_filter":{"bitmap":"0","types":[]},"informed_filter":{"bitmap":"0","types":[]},\
@@ -61,6 +61,21 @@ final class CaptureStateTests: XCTestCase {
         XCTAssertTrue(ini.contains("node_filter=char\n;node_filter: unnamed bit 0x800000000000 of node_filter\n"), ini)
         XCTAssertTrue(ini.contains("\n[cgroup]\nopaque=99\n"), ini)
         XCTAssertTrue(ini.contains("\n[group]\npropagate=g0\n"), ini)
+    }
+
+    func testTrackedObjectsComeFromTheGateFile() throws {
+        var state = try CaptureState.read(from: tree.fs)
+        XCTAssertNil(state.trackedObjects, "no gate file: an older kernel")
+        XCTAssertFalse(state.text().contains("tracked objects"), state.text())
+        tree.put("gate", Bytes().u64(0x9).u64(42).array)
+        state = try CaptureState.read(from: tree.fs)
+        XCTAssertEqual(state.trackedObjects, 42)
+        XCTAssertTrue(state.text().contains("- packet labelling enabled;\n- 42 tracked objects;\n"), state.text())
+        XCTAssertTrue(state.json().contains("\"dropped\":3,\"tracked_objects\":42,"), state.json())
+        tree.put("gate", Bytes().u64(1).array)
+        XCTAssertThrowsError(try CaptureState.read(from: tree.fs)) { error in
+            XCTAssertTrue("\(error)".contains(self.tree.root + "/gate"), "\(error)")
+        }
     }
 
     func testTornListIsAnError() {

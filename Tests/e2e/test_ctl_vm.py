@@ -1,6 +1,7 @@
 """Every `camflow` (camflow-cli style) flag against the real kernel: each call's
 exit status, the state it leaves (`-s`), the `-c` export re-applied with
 `camflow configure`, and the refusals (bad value, non-root change)."""
+import re
 import pytest
 
 
@@ -51,6 +52,7 @@ def test_state_shows_every_change(ctl):
         assert line in state, line
     assert "- all disabled;" in out(ctl, "s_all_off")
     assert "- all enabled;" in state
+    assert re.search(r"^- \d+ tracked objects;$", state, re.M), state
 
 
 def test_packet_labelling_switch(ctl):
