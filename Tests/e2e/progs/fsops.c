@@ -285,6 +285,61 @@ static void writer_mapped_then_read(void)
 	wait_child(writer);
 }
 
+/*
+ * The writer maps the file shared and writable, then reads a secret, copies
+ * it into its map and unmaps it (@unmap) or just exits; only then does a
+ * sibling read(2) the file and copy what it got into "out".  The control's
+ * writer maps the file read-only (and so cannot copy the secret).
+ */
+static void writer_mapped_then_gone(int unmap)
+{
+	char secret[8], seen[8];
+	pid_t reader, writer;
+	int fd;
+	char *m;
+
+	make_file("map", "aaaaaaaa");
+	make_file("secret", "secret!!");
+	writer = fork();
+	CHECK(writer);
+	if (writer == 0) {
+		announce("writer");
+		fd = open(p("map"), real ? O_RDWR : O_RDONLY);
+		CHECK(fd);
+		m = mmap(NULL, 8, real ? PROT_READ | PROT_WRITE : PROT_READ,
+			 MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED)
+			die("mmap writer");
+		CHECK(close(fd));
+		fd = open(p("secret"), O_RDONLY);
+		CHECK(fd);
+		if (read(fd, secret, 8) != 8)
+			die("read secret");
+		if (real)
+			memcpy(m, secret, 8);
+		if (unmap)
+			CHECK(munmap(m, 8));
+		_exit(0);
+	}
+	wait_child(writer);
+	reader = fork();
+	CHECK(reader);
+	if (reader == 0) {
+		announce("reader");
+		fd = open(p("map"), O_RDONLY);
+		CHECK(fd);
+		if (read(fd, seen, 8) != 8)
+			die("read map");
+		if (real && memcmp(seen, "secret!!", 8))
+			die("reader did not see the write");
+		fd = open(p("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		CHECK(fd);
+		CHECK(write(fd, seen, 8));
+		_exit(0);
+	}
+	wait_child(reader);
+}
+
 /* socketpair, dup2 onto 0..2, exec of a shell that writes a file. */
 static void reverse_shell(void)
 {
@@ -342,6 +397,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(op, "writer_mapped_then_read")) {
 		writer_mapped_then_read();
+		return 0;
+	}
+	if (!strcmp(op, "writer_unmapped_then_read") ||
+	    !strcmp(op, "writer_exited_then_read")) {
+		writer_mapped_then_gone(!strcmp(op, "writer_unmapped_then_read"));
 		return 0;
 	}
 	if (!strcmp(op, "reverse_shell")) {

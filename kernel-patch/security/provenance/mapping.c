@@ -14,7 +14,11 @@
  *   goes into the file first (sh_write), so the reader gets what they put
  *   into their maps since they mapped it.
  *
- * Both are recorded in advance of the data, as the map itself is.
+ * Both are recorded in advance of the data, as the map itself is.  When a
+ * shared writable map goes away (munmap, exec, exit: core hook file_munmap)
+ * the process's memory goes into the file once more (sh_write, then the
+ * push), so what it put into the map after it mapped the file reaches
+ * later readers.
  *
  * The walks run in the sleepable hooks only (no lock of the engine held):
  * they take the mapping's i_mmap lock for reading, which keeps each mapping
@@ -24,12 +28,16 @@
  */
 
 #include <linux/fs.h>
+#include <linux/lsm_hooks.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 
+#include "common.h"
 #include "objects.h"
+#include "policy.h"
 #include "record.h"
+#include "setup.h"
 
 /* Distinct mms remembered by the walk; beyond that, the tree is searched. */
 #define PROV_MAPPERS_MAX 16
@@ -140,4 +148,51 @@ void prov_gather_writers(struct file *file, struct prov_node *n)
 {
 	if (file->f_mapping && mapping_writably_mapped(file->f_mapping))
 		prov_mappers_walk(file, n, VM_SHARED | VM_MAYWRITE, false);
+}
+
+/*
+ * The map's owner: current, or current exiting (exit_mm() clears
+ * current->mm before the last mmput()) or replacing its mm in exec; not a
+ * process that dropped the last reference to someone else's mm.
+ */
+static bool prov_unmapped_by_current(struct vm_area_struct *vma)
+{
+	return vma->vm_mm == current->mm ||
+	       (current->flags & PF_EXITING) || current->in_execve;
+}
+
+/* May hold mmap_lock: no naming, nothing that takes it. */
+static void prov_file_munmap(struct vm_area_struct *vma)
+{
+	struct file *file = vma->vm_file;
+	struct prov_edge edge = { };
+	struct prov_node *n;
+	struct prov_ctx ctx;
+
+	if (!prov_gate_open())
+		return;
+	if (!file || (vma->vm_flags & (VM_SHARED | VM_WRITE)) !=
+		     (VM_SHARED | VM_WRITE))
+		return;
+	if (!prov_unmapped_by_current(vma) || !prov_ctx_current(&ctx, false))
+		return;
+	if (prov_is_opaque(ctx.proc))
+		return;
+	n = prov_inode_get(file_inode(file));
+	if (!n)
+		return;
+	/* Reads still pending go into the memory first. */
+	prov_flush_memory(ctx.task, ctx.proc);
+	prov_derives(RL_SH_WRITE, ctx.proc, n, &edge);
+	prov_inform_mappers(file, n);
+}
+
+static struct security_hook_list prov_mapping_hooks[] __lsm_ro_after_init = {
+	LSM_HOOK_INIT(file_munmap, prov_file_munmap),
+};
+
+void __init prov_mapping_add_hooks(void)
+{
+	security_add_hooks(prov_mapping_hooks, ARRAY_SIZE(prov_mapping_hooks),
+			   PROV_LSM_ID);
 }

@@ -55,6 +55,7 @@ static int __init prov_init(void)
 	prov_task_add_hooks();
 	prov_inode_add_hooks();
 	prov_file_add_hooks();
+	prov_mapping_add_hooks();
 	prov_exec_add_hooks();
 	prov_xattr_add_hooks();
 	prov_signal_add_hooks();

@@ -16,6 +16,7 @@ void __init prov_cred_add_hooks(void);
 void __init prov_task_add_hooks(void);
 void __init prov_inode_add_hooks(void);
 void __init prov_file_add_hooks(void);
+void __init prov_mapping_add_hooks(void);
 void __init prov_exec_add_hooks(void);
 void __init prov_xattr_add_hooks(void);
 void __init prov_signal_add_hooks(void);
