@@ -8,8 +8,8 @@
  * makes the task take its root from the new root: new root -> task.
  * Module, firmware, kexec and policy loads read a file into the kernel:
  * file -> task (load_file), then task -> machine (load_<kind>), as the
- * reference does; loads from memory (init_module, kexec_load) only have
- * the second edge.
+ * reference does; loads from the caller's memory (init_module, kexec_load)
+ * are proc -> task -> machine.
  */
 
 #include <linux/fs.h>
@@ -163,14 +163,25 @@ static int prov_kernel_read_file(struct file *file,
 	return 0;
 }
 
+/*
+ * A load from memory: the data comes from the caller's memory (init_module,
+ * kexec_load, a policy written to securityfs): proc -> task -> machine.  A
+ * firmware load from memory is the sysfs fallback, fed by another process:
+ * only task -> machine.
+ */
 static int prov_kernel_load_data(enum kernel_load_data_id id, bool contents)
 {
 	struct prov_ctx ctx;
 
 	if (!prov_gate_open())
 		return 0;
-	if (prov_ctx_current(&ctx, true))
+	if (!prov_ctx_current(&ctx, true))
+		return 0;
+	if (id == LOADING_FIRMWARE)
 		prov_load_into_kernel(&ctx, prov_load_data_relation(id));
+	else
+		prov_generates(prov_load_data_relation(id), ctx.proc, ctx.task,
+			       prov_machine(), NULL);
 	return 0;
 }
 

@@ -66,6 +66,9 @@ static int __init prov_init(void)
 	prov_socket_add_hooks();
 	prov_fd_add_hooks();
 	prov_admin_add_hooks();
+#ifdef CONFIG_BPF_SYSCALL
+	prov_bpf_add_hooks();
+#endif
 	prov_initialized = true;
 	pr_info("initialized%s\n", prov_policy.all ?
 		", whole-system capture from boot" : "");

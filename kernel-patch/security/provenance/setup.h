@@ -27,6 +27,7 @@ void __init prov_mqueue_add_hooks(void);
 void __init prov_socket_add_hooks(void);
 void __init prov_fd_add_hooks(void);
 void __init prov_admin_add_hooks(void);
+void __init prov_bpf_add_hooks(void);
 
 void __init prov_cred_init_boot(void);
 void __init prov_task_init_boot(void);

@@ -146,6 +146,7 @@
 { RL_LOAD_POLICY, "load_policy" },
 { RL_LOAD_CERTIFICATE, "load_certificate" },
 { RL_LOAD_UNDEFINED, "load_undefined" },
+{ RL_LOAD_BPF, "load_bpf" },
 { RL_INFLUENCED_DISC, "influenced_disc" },
 { RL_RAN_ON, "ran_on" },
 { RL_ASSOCIATED_DISC, "associated_disc" },
