@@ -9,8 +9,8 @@
  * is the other's ancestor.  The writer opens or connects its end first
  * (so that no open or connect carries the input), then reads
  * DIR/in-CHANNEL-MODE, writes it into the channel, waits 2 s and reads
- * DIR/late-CHANNEL-MODE (data the reader never gets).  The reader reads the channel exactly once and
- * writes what it got to DIR/out-CHANNEL-MODE.
+ * DIR/late-CHANNEL-MODE (data the reader never gets).  The reader reads
+ * the channel exactly once and writes what it got to DIR/out-CHANNEL-MODE.
  *
  * real:    the writer waits 1 s before it writes, so the reader is
  *          blocked in its read when the data arrives;
