@@ -8,8 +8,8 @@
  * socket or character device may wait for its data: the writer's data then
  * makes a new version of the channel after the reader was recorded.  Those
  * reads are recorded by file_post_read instead, once the read returned
- * data (a core hook, kernel-patch/README.md), so the reader uses the
- * version that holds what it got.
+ * data or end of file (a core hook, kernel-patch/README.md), so the
+ * reader uses the version that holds what it got.
  *
  * An open for writing only moves no data into the process: it is recorded
  * as open_write, process -> file (the open may truncate the file), so that
@@ -105,8 +105,8 @@ static int prov_file_permission(struct file *file, int mask)
 }
 
 /*
- * A read, readv or splice read returned @ret > 0 bytes (core hook, after
- * the data arrived).  Pipes, FIFOs, sockets and character devices only:
+ * A read, readv or splice read returned @ret >= 0 bytes (core hook, after
+ * the data arrived; 0 is the end of file, which the writer's close made).  Pipes, FIFOs, sockets and character devices only:
  * regular files are read in file_permission.  Called with no lock held
  * (read, readv) or with the destination pipe's mutex held (splice): no
  * sleeping (the context does not name the executable), no naming here

@@ -338,7 +338,8 @@ static int prov_socket_recvmsg(struct socket *sock, struct msghdr *msg,
 }
 
 /*
- * A receive returned @ret > 0 bytes (core hook at the end of the
+ * A receive returned @ret >= 0 bytes (0: end of file, after the peer's
+ * shutdown or close) (core hook at the end of the
  * protocol's recvmsg, every recv, recvfrom, recvmsg, recvmmsg message
  * and read of a socket; no lock held by the syscalls).
  */

@@ -8,7 +8,7 @@
  * socket, at every send on a connected stream or seqpacket socket
  * (socket_sendmsg) and at every datagram (unix_may_send, which also
  * covers sendto without connect).  The receiver then reads its own socket
- * (receive_msg, once the receive returned data); on a stream it also
+ * (receive_msg, once the receive returned data or end of file); on a stream it also
  * records receive_unix from the peer's socket, so data sent before the
  * server's end had a socket (before accept) is still connected.
  * unix_stream_connect records connect_unix_stream on the connecting
