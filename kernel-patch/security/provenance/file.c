@@ -106,8 +106,9 @@ static int prov_file_permission(struct file *file, int mask)
 
 /*
  * A read, readv or splice read returned @ret >= 0 bytes (core hook, after
- * the data arrived; 0 is the end of file, which the writer's close made).  Pipes, FIFOs, sockets and character devices only:
- * regular files are read in file_permission.  Called with no lock held
+ * the data arrived; 0 is the end of file, which the writer's close made).
+ * Pipes, FIFOs, sockets and character devices only: regular files are
+ * read in file_permission.  Called with no lock held
  * (read, readv) or with the destination pipe's mutex held (splice): no
  * sleeping (the context does not name the executable), no naming here
  * (open named the file).
