@@ -4,7 +4,12 @@
  *
  * file_permission is called for read, write, readdir, splice and friends
  * (including on pipes and sockets), so it records the data flows through
- * file descriptors.
+ * file descriptors.  It runs before the call, and a read of a pipe, FIFO,
+ * socket or character device may wait for its data: the writer's data then
+ * makes a new version of the channel after the reader was recorded.  Those
+ * reads are recorded by file_post_read instead, once the read returned
+ * data or end of file (a core hook, kernel-patch/README.md), so the
+ * reader uses the version that holds what it got.
  *
  * An open for writing only moves no data into the process: it is recorded
  * as open_write, process -> file (the open may truncate the file), so that
@@ -37,6 +42,22 @@ static struct prov_node *prov_file_node(struct file *file)
 	return n;
 }
 
+/* A read of @mode may wait for its data: file_post_read records it. */
+static bool prov_read_waits(umode_t mode)
+{
+	return S_ISFIFO(mode) || S_ISSOCK(mode) || S_ISCHR(mode);
+}
+
+/* A read of @n: socket -> receive, anything else -> read. */
+static void prov_file_read(struct prov_node *n, struct prov_ctx *ctx,
+			   umode_t mode, struct prov_edge *edge)
+{
+	if (S_ISSOCK(mode))
+		prov_uses(RL_RCV, n, ctx->task, ctx->proc, edge);
+	else
+		prov_uses(RL_READ, n, ctx->task, ctx->proc, edge);
+}
+
 static int prov_file_permission(struct file *file, int mask)
 {
 	struct prov_edge edge = { .flags = mask, .has_offset = true };
@@ -53,6 +74,11 @@ static int prov_file_permission(struct file *file, int mask)
 		return 0;
 	edge.offset = READ_ONCE(file->f_pos);
 	mode = file_inode(file)->i_mode;
+	if (read && prov_read_waits(mode)) {
+		read = false;
+		if (!(write || exec))
+			return 0;
+	}
 	if (IS_PRIVATE(file_inode(file)) || !prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_file_node(file);
@@ -61,8 +87,6 @@ static int prov_file_permission(struct file *file, int mask)
 	if (S_ISSOCK(mode)) {
 		if (write)
 			prov_generates(RL_SND, ctx.proc, ctx.task, n, &edge);
-		if (read)
-			prov_uses(RL_RCV, n, ctx.task, ctx.proc, &edge);
 		return 0;
 	}
 	if (write)
@@ -72,7 +96,7 @@ static int prov_file_permission(struct file *file, int mask)
 	if (read && S_ISREG(mode))
 		prov_gather_writers(file, n);
 	if (read)
-		prov_uses(RL_READ, n, ctx.task, ctx.proc, &edge);
+		prov_file_read(n, &ctx, mode, &edge);
 	if (exec && S_ISDIR(mode))
 		prov_uses(RL_SEARCH, n, ctx.task, ctx.proc, &edge);
 	else if (exec && prov_is_opaque(n))
@@ -82,6 +106,36 @@ static int prov_file_permission(struct file *file, int mask)
 	/* Recorded only now (a tracked process, propagation): name it. */
 	prov_name_path(n, &file->f_path, false);
 	return 0;
+}
+
+/*
+ * A read, readv or splice read returned @ret >= 0 bytes (core hook, after
+ * the data arrived; 0 is the end of file, which the writer's close made).
+ * Pipes, FIFOs, sockets and character devices only: regular files are
+ * read in file_permission.  Called with no lock held
+ * (read, readv) or with the destination pipe's mutex held (splice): no
+ * sleeping (the context does not name the executable), no naming here
+ * (open named the file).
+ */
+static void prov_file_post_read(struct file *file, ssize_t ret)
+{
+	struct prov_edge edge = { .flags = MAY_READ, .has_offset = true };
+	struct prov_node *n;
+	struct prov_ctx ctx;
+	umode_t mode;
+
+	if (!prov_gate_open())
+		return;
+	mode = file_inode(file)->i_mode;
+	if (!prov_read_waits(mode) || IS_PRIVATE(file_inode(file)))
+		return;
+	if (!prov_ctx_current(&ctx, false))
+		return;
+	n = prov_inode_get(file_inode(file));
+	if (!n)
+		return;
+	edge.offset = READ_ONCE(file->f_pos);
+	prov_file_read(n, &ctx, mode, &edge);
 }
 
 static int prov_file_open(struct file *file)
@@ -150,6 +204,7 @@ static int prov_mmap_file(struct file *file, unsigned long reqprot,
 
 static struct security_hook_list prov_file_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(file_permission, prov_file_permission),
+	LSM_HOOK_INIT(file_post_read, prov_file_post_read),
 	LSM_HOOK_INIT(file_open, prov_file_open),
 	LSM_HOOK_INIT(mmap_file, prov_mmap_file),
 };

@@ -4,7 +4,7 @@
  *
  * mount and umount change what a directory shows: task -> the mount point
  * (mount, flags = mount flags) or the root of the detached file system
- * (mount, flags = umount flags | PROV_UMOUNT_FLAG).  pivot_root
+ * (umount, flags = umount flags).  pivot_root
  * makes the task take its root from the new root: new root -> task.
  * Module, firmware, kexec and policy loads read a file into the kernel:
  * file -> task (load_file), then task -> machine (load_<kind>), as the
@@ -24,9 +24,6 @@
 #include "policy.h"
 #include "record.h"
 #include "setup.h"
-
-/* Tells an umount from a mount in the flags of their mount relation. */
-#define PROV_UMOUNT_FLAG	BIT_ULL(63)
 
 static struct prov_node *prov_admin_path(const struct path *path)
 {
@@ -59,7 +56,7 @@ static int prov_sb_mount(const char *dev_name, const struct path *path,
 
 static int prov_sb_umount(struct vfsmount *mnt, int flags)
 {
-	struct prov_edge edge = { .flags = (u32)flags | PROV_UMOUNT_FLAG };
+	struct prov_edge edge = { .flags = (u32)flags };
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
@@ -69,7 +66,7 @@ static int prov_sb_umount(struct vfsmount *mnt, int flags)
 		return 0;
 	n = prov_inode_get(d_backing_inode(mnt->mnt_root));
 	if (n)
-		prov_generates(RL_MOUNT, ctx.proc, ctx.task, n, &edge);
+		prov_generates(RL_UMOUNT, ctx.proc, ctx.task, n, &edge);
 	return 0;
 }
 

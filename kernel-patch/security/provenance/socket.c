@@ -317,23 +317,46 @@ static int prov_socket_sendmsg(struct socket *sock, struct msghdr *msg,
 	return 0;
 }
 
+/*
+ * Before a receive: only the packets queued before accept (see above).
+ * The receive itself is recorded by socket_post_recvmsg, once data
+ * arrived: a receive that waits would otherwise use the socket's version
+ * from before the sender's data.
+ */
 static int prov_socket_recvmsg(struct socket *sock, struct msghdr *msg,
 			       int size, int flags)
 {
-	struct prov_edge edge = { .flags = flags };
 	struct prov_node *n;
 	struct prov_ctx ctx;
 
 	if (!prov_gate_open())
 		return 0;
 	n = prov_socket_ctx(sock, &ctx);
+	if (n)
+		prov_socket_queued(sock, n);
+	return 0;
+}
+
+/*
+ * A receive returned @ret >= 0 bytes (0: end of file, after the peer's
+ * shutdown or close) (core hook at the end of the
+ * protocol's recvmsg, every recv, recvfrom, recvmsg, recvmmsg message
+ * and read of a socket; no lock held by the syscalls).
+ */
+static void prov_socket_post_recvmsg(struct socket *sock, int flags, int ret)
+{
+	struct prov_edge edge = { .flags = flags };
+	struct prov_node *n;
+	struct prov_ctx ctx;
+
+	if (!prov_gate_open())
+		return;
+	n = prov_socket_ctx(sock, &ctx);
 	if (!n)
-		return 0;
+		return;
 	if (sock->sk->sk_family == AF_UNIX && sock->type != SOCK_DGRAM)
 		prov_unix_receive(sock, n);
-	prov_socket_queued(sock, n);
 	prov_uses(RL_RCV_MSG, n, ctx.task, ctx.proc, &edge);
-	return 0;
 }
 
 static int prov_socket_shutdown(struct socket *sock, int how)
@@ -382,6 +405,7 @@ static struct security_hook_list prov_socket_hooks[] __lsm_ro_after_init = {
 	LSM_HOOK_INIT(socket_accept, prov_socket_accept),
 	LSM_HOOK_INIT(socket_sendmsg, prov_socket_sendmsg),
 	LSM_HOOK_INIT(socket_recvmsg, prov_socket_recvmsg),
+	LSM_HOOK_INIT(socket_post_recvmsg, prov_socket_post_recvmsg),
 	LSM_HOOK_INIT(socket_shutdown, prov_socket_shutdown),
 	LSM_HOOK_INIT(socket_sock_rcv_skb, prov_socket_sock_rcv_skb),
 };

@@ -8,10 +8,11 @@
  * socket, at every send on a connected stream or seqpacket socket
  * (socket_sendmsg) and at every datagram (unix_may_send, which also
  * covers sendto without connect).  The receiver then reads its own socket
- * (receive_msg); on a stream it also records receive_unix from the peer's
- * socket, so data sent before the server's end had a socket (before
- * accept) is still connected.  unix_stream_connect records connect_unix_stream on the
- * connecting socket.
+ * (receive_msg, once the receive returned data or end of file); on a stream it also
+ * records receive_unix from the peer's socket, so data sent before the
+ * server's end had a socket (before accept) is still connected.
+ * unix_stream_connect records connect_unix_stream on the connecting
+ * socket.
  */
 
 #include <linux/lsm_hooks.h>
@@ -57,10 +58,9 @@ void prov_unix_send(struct socket *sock, struct prov_node *n)
 }
 
 /*
- * A receive on a connected stream or seqpacket socket (socket_recvmsg):
- * what the peer sent before is queued here.  Data a peer sends while the
- * receiver waits is linked by the sender's send_unix and by the
- * receiver's next receive.
+ * A receive on a connected stream or seqpacket socket that returned data
+ * (socket_post_recvmsg): what the peer sent, including while the receiver
+ * waited, is queued here.
  */
 void prov_unix_receive(struct socket *sock, struct prov_node *n)
 {

@@ -101,6 +101,7 @@
 { RL_CLOSE, "close" },
 { RL_MOUNT, "mount" },
 { RL_DUP, "dup" },
+{ RL_UMOUNT, "umount" },
 { RL_READ, "read" },
 { RL_READ_IOCTL, "read_ioctl" },
 { RL_PROC_READ, "memory_read" },

@@ -132,6 +132,8 @@
 #define RL_CLOSE		0x8040000100000000ULL
 #define RL_MOUNT		0x8040000200000000ULL
 #define RL_DUP			0x8040000400000000ULL
+/* fs: a process detaches a file system (umount(2)). */
+#define RL_UMOUNT		0x8040010000000000ULL
 
 /* Used: entity -> activity (used). */
 #define RL_READ			0x8020000000000001ULL
