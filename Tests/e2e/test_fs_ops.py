@@ -248,7 +248,8 @@ def test_shared_mapping_connects_writer_to_reader(graph, pids, by_task, mode):
 
 @pytest.mark.parametrize("mode", ["real", "ctl"])
 @pytest.mark.parametrize("op", ["mapped_then_mmap", "mapped_then_write", "writer_mapped_then_read",
-                                "writer_unmapped_then_read", "writer_exited_then_read"])
+                                "writer_unmapped_then_read", "writer_exited_then_read",
+                                "anon_shared"])
 def test_write_reaches_a_process_that_mapped_the_file_before(graph, op, mode):
     """The reader mapped the file before a sibling wrote a secret into it
     (through a shared writable map, or pwrite): what the reader copies out
@@ -256,7 +257,9 @@ def test_write_reaches_a_process_that_mapped_the_file_before(graph, op, mode):
     Or the writer mapped the file shared and writable, then read the secret
     and copied it into its map: a later read(2) of the file by a sibling
     derives from the secret (writer memory -> file, sh_write, at the read
-    while the writer maps it, or when its map went away: munmap, exit)."""
+    while the writer maps it, or when its map went away: munmap, exit).
+    anon_shared: a forked child writes the secret into anonymous shared
+    memory and exits; what its parent copies out derives from it."""
     out = graph.named(f"/tmp/fs/{op}-{mode}/out")
     secret = graph.named(f"/tmp/fs/{op}-{mode}/secret")
     assert out and secret, f"{op} {mode}: out or secret not named"

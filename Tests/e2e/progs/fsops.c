@@ -340,6 +340,45 @@ static void writer_mapped_then_gone(int unmap)
 	wait_child(reader);
 }
 
+/*
+ * Anonymous shared memory across fork: the child reads a secret, copies it
+ * into the shared pages and exits; the parent then copies what the pages
+ * hold into "out".  The control's pages are private.
+ */
+static void anon_shared(void)
+{
+	char secret[8];
+	pid_t writer;
+	int fd;
+	char *m;
+
+	make_file("secret", "secret!!");
+	m = mmap(NULL, 8, PROT_READ | PROT_WRITE,
+		 (real ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		die("mmap anonymous");
+	memset(m, 'a', 8);
+	writer = fork();
+	CHECK(writer);
+	if (writer == 0) {
+		announce("writer");
+		fd = open(p("secret"), O_RDONLY);
+		CHECK(fd);
+		if (read(fd, secret, 8) != 8)
+			die("read secret");
+		memcpy(m, secret, 8);
+		_exit(0);
+	}
+	wait_child(writer);
+	announce("reader");
+	if (real && memcmp(m, "secret!!", 8))
+		die("parent did not see the write");
+	fd = open(p("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CHECK(fd);
+	CHECK(write(fd, m, 8));
+	CHECK(close(fd));
+}
+
 /* socketpair, dup2 onto 0..2, exec of a shell that writes a file. */
 static void reverse_shell(void)
 {
@@ -402,6 +441,10 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "writer_unmapped_then_read") ||
 	    !strcmp(op, "writer_exited_then_read")) {
 		writer_mapped_then_gone(!strcmp(op, "writer_unmapped_then_read"));
+		return 0;
+	}
+	if (!strcmp(op, "anon_shared")) {
+		anon_shared();
 		return 0;
 	}
 	if (!strcmp(op, "reverse_shell")) {

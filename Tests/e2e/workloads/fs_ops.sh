@@ -9,7 +9,7 @@ for op in creat open open_wronly open_rdwr openat read pread write pwrite \
 	copy_file_range setxattr getxattr listxattr removexattr flock \
 	fcntl_lock fcntl ioctl ioctl_read scm_rights shared_map \
 	mapped_then_mmap mapped_then_write writer_mapped_then_read \
-	writer_unmapped_then_read writer_exited_then_read \
+	writer_unmapped_then_read writer_exited_then_read anon_shared \
 	reverse_shell mount; do
 	for mode in real ctl; do
 		/usr/bin/fsops "$op" "$mode"
