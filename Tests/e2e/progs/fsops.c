@@ -228,14 +228,17 @@ static void mapped_then_written(int through_map)
 }
 
 /*
- * The writer maps the file shared and writable, then reads a secret and
- * copies it into its map, and stays mapped; a sibling then read(2)s the
- * file and copies what it got into "out".  The control's writer maps the
- * file read-only (and so cannot copy the secret).
+ * The writer maps the file shared and writable and says so, then reads a
+ * secret, copies it into its map and stays mapped; a sibling then read(2)s
+ * the file (until it sees the secret) and copies what it got into "out".
+ * Nothing the writer sends after it read the secret reaches the parent or
+ * the reader (the parent waits a second instead): only the map can carry
+ * it.  The control's writer maps the file read-only (and so cannot copy
+ * the secret).
  */
 static void writer_mapped_then_read(void)
 {
-	int fd, ready[2], go[2];
+	int fd, tries, ready[2], go[2];
 	char secret[8], seen[8], c;
 	pid_t reader, writer;
 	char *m;
@@ -254,25 +257,31 @@ static void writer_mapped_then_read(void)
 			 MAP_SHARED, fd, 0);
 		if (m == MAP_FAILED)
 			die("mmap writer");
+		CHECK(write(ready[1], "r", 1));
 		fd = open(p("secret"), O_RDONLY);
 		CHECK(fd);
 		if (read(fd, secret, 8) != 8)
 			die("read secret");
 		if (real)
 			memcpy(m, secret, 8);
-		CHECK(write(ready[1], "r", 1));
 		CHECK(read(go[0], &c, 1));
 		_exit(0);
 	}
 	CHECK(read(ready[0], &c, 1));
+	sleep(1);
 	reader = fork();
 	CHECK(reader);
 	if (reader == 0) {
 		announce("reader");
 		fd = open(p("map"), O_RDONLY);
 		CHECK(fd);
-		if (read(fd, seen, 8) != 8)
-			die("read map");
+		for (tries = 0; tries < 50; tries++) {
+			if (pread(fd, seen, 8, 0) != 8)
+				die("read map");
+			if (!real || !memcmp(seen, "secret!!", 8))
+				break;
+			usleep(100000);
+		}
 		if (real && memcmp(seen, "secret!!", 8))
 			die("reader did not see the write");
 		fd = open(p("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -82,6 +82,9 @@ static int prov_cred_prepare(struct cred *new, const struct cred *old,
 
 	if (!n || !o)
 		return 0;
+	/* Not yet visible to anyone: no lock. */
+	if (data_race(o->state & PROV_NODE_SHARED_MAP))
+		n->state |= PROV_NODE_SHARED_MAP;
 	/* A new node has no flags: the lock only when there is one to copy. */
 	if (prov_flags(o) & PROV_CRED_INHERIT)
 		prov_set_flags(n, prov_flags(o) & PROV_CRED_INHERIT, 0);

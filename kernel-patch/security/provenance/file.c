@@ -195,7 +195,12 @@ static int prov_mmap_file(struct file *file, unsigned long reqprot,
 	prov_uses(RL_MMAP, n, ctx.task, ctx.proc, &edge);
 	if (!(prot & PROT_WRITE))
 		return 0;
-	/* The memory may be read now: reads waiting for it go in first. */
+	/*
+	 * The memory may be read now: reads waiting for it go in first, and
+	 * from now on each goes in at once (other processes read it through
+	 * the file: mapping.c).
+	 */
+	prov_mark_shared_map(ctx.proc);
 	prov_flush_memory(ctx.task, ctx.proc);
 	prov_derives(RL_SH_WRITE, ctx.proc, n, &edge);
 	prov_inform_mappers(file, n);

@@ -34,6 +34,7 @@
 #include <linux/sched/signal.h>
 
 #include "common.h"
+#include "node.h"
 #include "objects.h"
 #include "policy.h"
 #include "record.h"
@@ -148,6 +149,18 @@ void prov_gather_writers(struct file *file, struct prov_node *n)
 {
 	if (file->f_mapping && mapping_writably_mapped(file->f_mapping))
 		prov_mappers_walk(file, n, VM_SHARED | VM_MAYWRITE, false);
+}
+
+void prov_mark_shared_map(struct prov_node *proc)
+{
+	unsigned long flags;
+
+	/* Racy hint: the bit is only ever set, under the lock. */
+	if (data_race(proc->state & PROV_NODE_SHARED_MAP))
+		return;
+	prov_lock(proc, &flags);
+	proc->state |= PROV_NODE_SHARED_MAP;
+	prov_unlock(proc, flags);
 }
 
 /*

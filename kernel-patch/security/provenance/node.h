@@ -80,6 +80,7 @@ enum prov_class {
 #define PROV_NODE_SECID		0x0008	/* secid read (creds never change) */
 #define PROV_NODE_ACCEPTED	0x0010	/* socket accepted, queue not seen */
 #define PROV_NODE_COUNTED	0x0020	/* counted in prov_tracked_nodes */
+#define PROV_NODE_SHARED_MAP	0x0040	/* memory mapped shared, writable */
 
 struct prov_node {
 	/*

@@ -151,6 +151,11 @@ void prov_inform_mappers(struct file *file, struct prov_node *n);
  * into @n, the node of @file that current is about to read (mapping.c).
  */
 void prov_gather_writers(struct file *file, struct prov_node *n);
+/*
+ * @proc maps a file shared and writable: its reads go into it at once, not
+ * deferred by the graph economy (mapping.c).
+ */
+void prov_mark_shared_map(struct prov_node *proc);
 
 /* Secid of the process memory, refreshed outside the node lock. */
 void prov_proc_update_secid(struct prov_node *proc);

@@ -663,12 +663,17 @@ static bool prov_shape_ok(u32 f)
  * Graph economy: the economy state of @task if the task -> memory edge of
  * a read may wait: @task is current's and current is the only thread of
  * its process (no other thread can read the memory meanwhile; a clone
- * writes the pending edge first).
+ * writes the pending edge first), and @proc maps no file shared and
+ * writable (the walks of mapping.c read that memory from other processes).
  */
-static struct prov_economy *prov_defer_blob(struct prov_node *task)
+static struct prov_economy *prov_defer_blob(struct prov_node *task,
+					    struct prov_node *proc)
 {
 	if (!prov_economy() || !prov_is_current(task) ||
 	    !thread_group_empty(current))
+		return NULL;
+	/* Racy hint: the bit is set before the map exists, never cleared. */
+	if (!proc || data_race(proc->state & PROV_NODE_SHARED_MAP))
 		return NULL;
 	return prov_economy_state(task);
 }
@@ -715,7 +720,7 @@ void prov_uses(u64 type, struct prov_node *entity, struct prov_node *task,
 	prov_copy_name(task, proc);
 	prov_relate(type, entity, task, edge);
 	prov_kernel_link(task);
-	b = prov_defer_blob(task);
+	b = prov_defer_blob(task, proc);
 	if (b) {
 		WRITE_ONCE(b->mem_pending, 1);
 		return;
