@@ -163,6 +163,48 @@ static void shared_map(void)
 }
 
 /*
+ * The mapping operations: the writer's shared map of "map", writable in
+ * the real run, read-only in the control (which so cannot write it).
+ */
+static char *map_for_writer(void)
+{
+	int fd = open(p("map"), real ? O_RDWR : O_RDONLY);
+	char *m;
+
+	CHECK(fd);
+	m = mmap(NULL, 8, real ? PROT_READ | PROT_WRITE : PROT_READ,
+		 MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		die("mmap writer");
+	CHECK(close(fd));
+	return m;
+}
+
+/* The mapping operations: read "secret" into @secret (8 bytes). */
+static void read_secret(char *secret)
+{
+	int fd = open(p("secret"), O_RDONLY);
+
+	CHECK(fd);
+	if (read(fd, secret, 8) != 8)
+		die("read secret");
+	CHECK(close(fd));
+}
+
+/* The mapping operations: check what the reader saw, copy it into "out". */
+static void copy_out(const char *seen)
+{
+	int fd;
+
+	if (real && memcmp(seen, "secret!!", 8))
+		die("the reader did not see the write");
+	fd = open(p("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CHECK(fd);
+	CHECK(write(fd, seen, 8));
+	CHECK(close(fd));
+}
+
+/*
  * The reader maps the file first and waits; then a sibling reads a secret
  * and writes it into the file, through its own shared writable map
  * (mapped_then_mmap) or with pwrite (mapped_then_write); the reader copies
@@ -192,11 +234,7 @@ static void mapped_then_written(int through_map)
 		CHECK(write(ready[1], "r", 1));
 		CHECK(read(go[0], &c, 1));
 		memcpy(seen, m, 8);
-		if (real && memcmp(seen, "secret!!", 8))
-			die("reader did not see the write");
-		fd = open(p("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		CHECK(fd);
-		CHECK(write(fd, seen, 8));
+		copy_out(seen);
 		_exit(0);
 	}
 	CHECK(read(ready[0], &c, 1));
@@ -204,10 +242,7 @@ static void mapped_then_written(int through_map)
 	CHECK(writer);
 	if (writer == 0) {
 		announce("writer");
-		fd = open(p("secret"), O_RDONLY);
-		CHECK(fd);
-		if (read(fd, secret, 8) != 8)
-			die("read secret");
+		read_secret(secret);
 		fd = open(p("map"), O_RDWR);
 		CHECK(fd);
 		if (real && through_map) {
@@ -251,17 +286,9 @@ static void writer_mapped_then_read(void)
 	CHECK(writer);
 	if (writer == 0) {
 		announce("writer");
-		fd = open(p("map"), real ? O_RDWR : O_RDONLY);
-		CHECK(fd);
-		m = mmap(NULL, 8, real ? PROT_READ | PROT_WRITE : PROT_READ,
-			 MAP_SHARED, fd, 0);
-		if (m == MAP_FAILED)
-			die("mmap writer");
+		m = map_for_writer();
 		CHECK(write(ready[1], "r", 1));
-		fd = open(p("secret"), O_RDONLY);
-		CHECK(fd);
-		if (read(fd, secret, 8) != 8)
-			die("read secret");
+		read_secret(secret);
 		if (real)
 			memcpy(m, secret, 8);
 		CHECK(read(go[0], &c, 1));
@@ -282,11 +309,7 @@ static void writer_mapped_then_read(void)
 				break;
 			usleep(100000);
 		}
-		if (real && memcmp(seen, "secret!!", 8))
-			die("reader did not see the write");
-		fd = open(p("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		CHECK(fd);
-		CHECK(write(fd, seen, 8));
+		copy_out(seen);
 		_exit(0);
 	}
 	wait_child(reader);
@@ -313,17 +336,8 @@ static void writer_mapped_then_gone(int unmap)
 	CHECK(writer);
 	if (writer == 0) {
 		announce("writer");
-		fd = open(p("map"), real ? O_RDWR : O_RDONLY);
-		CHECK(fd);
-		m = mmap(NULL, 8, real ? PROT_READ | PROT_WRITE : PROT_READ,
-			 MAP_SHARED, fd, 0);
-		if (m == MAP_FAILED)
-			die("mmap writer");
-		CHECK(close(fd));
-		fd = open(p("secret"), O_RDONLY);
-		CHECK(fd);
-		if (read(fd, secret, 8) != 8)
-			die("read secret");
+		m = map_for_writer();
+		read_secret(secret);
 		if (real)
 			memcpy(m, secret, 8);
 		if (unmap)
@@ -339,11 +353,7 @@ static void writer_mapped_then_gone(int unmap)
 		CHECK(fd);
 		if (read(fd, seen, 8) != 8)
 			die("read map");
-		if (real && memcmp(seen, "secret!!", 8))
-			die("reader did not see the write");
-		fd = open(p("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		CHECK(fd);
-		CHECK(write(fd, seen, 8));
+		copy_out(seen);
 		_exit(0);
 	}
 	wait_child(reader);
@@ -358,7 +368,6 @@ static void anon_shared(void)
 {
 	char secret[8];
 	pid_t writer;
-	int fd;
 	char *m;
 
 	make_file("secret", "secret!!");
@@ -371,21 +380,13 @@ static void anon_shared(void)
 	CHECK(writer);
 	if (writer == 0) {
 		announce("writer");
-		fd = open(p("secret"), O_RDONLY);
-		CHECK(fd);
-		if (read(fd, secret, 8) != 8)
-			die("read secret");
+		read_secret(secret);
 		memcpy(m, secret, 8);
 		_exit(0);
 	}
 	wait_child(writer);
 	announce("reader");
-	if (real && memcmp(m, "secret!!", 8))
-		die("parent did not see the write");
-	fd = open(p("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	CHECK(fd);
-	CHECK(write(fd, m, 8));
-	CHECK(close(fd));
+	copy_out(m);
 }
 
 /* socketpair, dup2 onto 0..2, exec of a shell that writes a file. */
