@@ -36,6 +36,20 @@ class VMRun:
 
 
 @pytest.fixture(scope="session")
+def compile_static(tmp_path_factory):
+    """Return a function compiling a C program statically for the guest:
+    compile_static(source, *extra_gcc_flags) -> the binary's path (named
+    after the source)."""
+    def compile_one(source: Path, *flags: str) -> Path:
+        source = Path(source)
+        binary = tmp_path_factory.mktemp(source.stem) / source.stem
+        subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", *flags, "-o", str(binary),
+                        str(source)], check=True)
+        return binary
+    return compile_one
+
+
+@pytest.fixture(scope="session")
 def run_vm(tmp_path_factory):
     """Return a function booting the VM: run_vm(workload_name, *extra_args)."""
     def run(workload: str, *extra: str, timeout: int = 300) -> VMRun:

@@ -15,7 +15,6 @@ the reader is then linked to the channel's version from before the write.
 The writer reads a second file 2 s after its write ("late"): the output must
 not descend from it, so the ancestry walk is not trivially true.
 """
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -40,11 +39,8 @@ EXPECTED_READS = {
 
 
 @pytest.fixture(scope="module")
-def readops(tmp_path_factory) -> Path:
-    binary = tmp_path_factory.mktemp("readops") / "readops"
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-o", str(binary),
-                    str(PROGS / "readops.c")], check=True)
-    return binary
+def readops(compile_static) -> Path:
+    return compile_static(PROGS / "readops.c")
 
 
 @pytest.fixture(scope="module")

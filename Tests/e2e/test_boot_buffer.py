@@ -23,11 +23,8 @@ RELAY_BYTES = 8 * 128 << 10  # boot-camflow.ini: per CPU and channel
 
 
 @pytest.fixture(scope="module")
-def prov_stress(tmp_path_factory):
-    binary = tmp_path_factory.mktemp("prov-stress") / "prov-stress"
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o", str(binary),
-                    str(STRESS / "prov-stress.c")], check=True)
-    return binary
+def prov_stress(compile_static):
+    return compile_static(STRESS / "prov-stress.c", "-Wextra")
 
 
 def boot(tmp_path_factory, prov_stress, name, append=""):

@@ -9,7 +9,6 @@ script before capture policy and recorder start).  The test checks that
   - with the economy on the kernel writes at least 2x fewer records per stat
     and per open+close (prov-bench reads the securityfs counter `sent`).
 """
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,12 +22,9 @@ SOCKET_TYPES = {"socket", "pipe"}
 
 
 @pytest.fixture(scope="module")
-def prov_bench(tmp_path_factory) -> Path:
-    binary = tmp_path_factory.mktemp("bench") / "prov-bench"
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror",
-                    "-I", str(TOP / "kernel-patch" / "include" / "uapi"), "-o", str(binary),
-                    str(TOP / "packaging" / "bench-kernel" / "prov-bench.c")], check=True)
-    return binary
+def prov_bench(compile_static) -> Path:
+    return compile_static(TOP / "packaging" / "bench-kernel" / "prov-bench.c",
+                          "-I", str(TOP / "kernel-patch" / "include" / "uapi"))
 
 
 @pytest.fixture(scope="module")

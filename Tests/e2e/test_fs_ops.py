@@ -9,7 +9,6 @@ descriptors") lists, with the endpoint kinds given there, where the control
 has none of them.
 """
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -90,11 +89,8 @@ CASES = [(op, role, expectation) for op, roles in EXPECTED.items()
 
 
 @pytest.fixture(scope="module")
-def fsops_bin(tmp_path_factory):
-    out = tmp_path_factory.mktemp("fsops") / "fsops"
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-o", str(out),
-                    str(PROGS / "fsops.c")], check=True)
-    return out
+def fsops_bin(compile_static):
+    return compile_static(PROGS / "fsops.c")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ process memory): `ipcops OP real|control`; receivers are children that
 executed `ipcops HALF ID real|control`.
 """
 import re
-import subprocess
 from collections import defaultdict
 from pathlib import Path
 
@@ -30,11 +29,8 @@ SIGTERM, SIGUSR1, PR_SET_NAME, RLIMIT_NOFILE = 15, 10, 15, 7
 
 
 @pytest.fixture(scope="module")
-def ipcops(tmp_path_factory) -> Path:
-    binary = tmp_path_factory.mktemp("ipcops") / "ipcops"
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-o", str(binary),
-                    str(PROGS / "ipcops.c")], check=True)
-    return binary
+def ipcops(compile_static) -> Path:
+    return compile_static(PROGS / "ipcops.c")
 
 
 @pytest.fixture(scope="module")

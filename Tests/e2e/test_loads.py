@@ -10,7 +10,6 @@ Processes are told apart by their command line (the `arg` nodes of their
 process memory): `loadops OP real|control`.
 """
 import re
-import subprocess
 from collections import defaultdict
 from pathlib import Path
 
@@ -32,11 +31,8 @@ MEMORY_LOADS = {"init": "load_module", "bpf": "load_bpf"}
 
 
 @pytest.fixture(scope="module")
-def loadops(tmp_path_factory) -> Path:
-    binary = tmp_path_factory.mktemp("loadops") / "loadops"
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-o", str(binary),
-                    str(PROGS / "loadops.c")], check=True)
-    return binary
+def loadops(compile_static) -> Path:
+    return compile_static(PROGS / "loadops.c")
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,6 @@ kernel:
 import base64
 import json
 import struct
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -48,16 +47,10 @@ NETOPS_PORTS = {7601, 7602}
 APP_PORT, APP_OPTIONS = 7701, bytes([1, 1, 1, 0])  # labelops' own IP options
 
 
-def compile_prog(tmp_path_factory, name: str) -> Path:
-    binary = tmp_path_factory.mktemp(name) / name
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-o", str(binary),
-                    str(TOP / "Tests" / "e2e" / "progs" / f"{name}.c")], check=True)
-    return binary
-
-
 @pytest.fixture(scope="module")
-def netops(tmp_path_factory) -> Path:
-    return compile_prog(tmp_path_factory, "netops"), compile_prog(tmp_path_factory, "labelops")
+def netops(compile_static) -> Path:
+    progs = TOP / "Tests" / "e2e" / "progs"
+    return compile_static(progs / "netops.c"), compile_static(progs / "labelops.c")
 
 
 class Pair:

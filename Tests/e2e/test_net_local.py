@@ -14,7 +14,6 @@ wrote, and connection refused, reset, fragments and a flood while capture
 is toggled leave no kernel warning.
 """
 import base64
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -48,11 +47,8 @@ PROCESS_NODES = {"task", "process_memory"}
 
 
 @pytest.fixture(scope="module")
-def netops(tmp_path_factory) -> Path:
-    binary = tmp_path_factory.mktemp("netops") / "netops"
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-o", str(binary),
-                    str(TOP / "Tests" / "e2e" / "progs" / "netops.c")], check=True)
-    return binary
+def netops(compile_static) -> Path:
+    return compile_static(TOP / "Tests" / "e2e" / "progs" / "netops.c")
 
 
 @pytest.fixture(scope="module")

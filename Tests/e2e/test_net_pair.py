@@ -13,7 +13,6 @@ boots 10.0.9.1 (sender) and 10.0.9.2 (receiver).  Three boots per kernel:
     netfilter hook is registered.
 """
 import ipaddress
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -41,11 +40,8 @@ ENDS = {"tcp": ("10.0.9.1:", "10.0.9.2:"), "udp": ("10.0.9.1:", "10.0.9.2:"),
 
 
 @pytest.fixture(scope="module")
-def netops(tmp_path_factory) -> Path:
-    binary = tmp_path_factory.mktemp("netops") / "netops"
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-o", str(binary),
-                    str(TOP / "Tests" / "e2e" / "progs" / "netops.c")], check=True)
-    return binary
+def netops(compile_static) -> Path:
+    return compile_static(TOP / "Tests" / "e2e" / "progs" / "netops.c")
 
 
 def pair(run_vm, netops, *extra):
