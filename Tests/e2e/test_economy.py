@@ -5,7 +5,8 @@ once with the securityfs switch `economy` on and once off (set by the setup
 script before capture policy and recorder start).  The test checks that
   - the ancestors of every file and process of the workload are the same
     sets of files, sockets and programs in both logs (nothing lost, nothing
-    false added), and
+    false added), including a file whose reader read it repeatedly before
+    and after it changed (the repeated-read path), and
   - with the economy on the kernel writes at least 2x fewer records per stat
     and per open+close (prov-bench reads the securityfs counter `sent`).
 """
@@ -28,11 +29,16 @@ def prov_bench(compile_static) -> Path:
 
 
 @pytest.fixture(scope="module")
-def runs(run_vm, prov_bench):
+def reread(compile_static) -> Path:
+    return compile_static(Path(__file__).resolve().parent / "progs" / "reread.c")
+
+
+@pytest.fixture(scope="module")
+def runs(run_vm, prov_bench, reread):
     result = {}
     for mode in ("on", "off"):
         run = run_vm("economy.sh", "--setup-script", str(WORKLOADS / f"economy_{mode}_setup.sh"),
-                     "--bin", str(prov_bench))
+                     "--bin", str(prov_bench), "--bin", str(reread))
         assert run.returncode == 0, run.explain()
         assert run.text("economy.txt").strip() == ("1" if mode == "on" else "0")
         assert run.text("dropped").strip() == "0"
@@ -108,6 +114,9 @@ def test_same_ancestors_with_and_without_economy(runs):
     net = logs["on"].ancestor_labels(objects["on"][("file", ("/tmp/eco/net.txt",))])
     assert ("file", frozenset({"/tmp/eco/d1/other.txt"})) in net
     assert ("socket",) in net
+    # a read repeated until the file changed, then of the new version
+    again = logs["on"].ancestor_labels(objects["on"][("file", ("/tmp/eco/reread.txt",))])
+    assert ("file", frozenset({"/tmp/eco/d1/secret.txt"})) in again
 
 
 def records_per_op(run) -> dict:

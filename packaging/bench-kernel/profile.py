@@ -31,8 +31,8 @@ sys.path.insert(0, str(HERE))
 from bench import build_bench  # noqa: E402
 
 MARK = "PROFILE-START"
-IDLE = {"default_idle", "arch_cpu_idle", "native_safe_halt", "default_idle_call", "amd_e400_idle",
-        "cpu_idle_poll", "do_idle", "pv_native_safe_halt"}
+IDLE = {"default_idle", "arch_cpu_idle", "native_safe_halt", "default_idle_call",
+        "amd_e400_idle", "cpu_idle_poll", "do_idle", "pv_native_safe_halt"}
 GUEST = """#!/bin/sh
 prov=/sys/kernel/security/provenance
 case "{mode}" in
@@ -165,7 +165,8 @@ def main() -> int:
     parser.add_argument("--op", default="stat", help="prov-bench operation")
     parser.add_argument("--seconds", type=int, default=20, help="sampling time")
     parser.add_argument("--interval", type=float, default=4.0, help="milliseconds between samples")
-    parser.add_argument("--top", type=int, default=40, help="functions to print")
+    parser.add_argument("--top", type=int, default=40,
+                        help="functions to print (0: every function)")
     parser.add_argument("--timeout", type=int, default=300, help="limit for the boot, seconds")
     args = parser.parse_args()
     system_map = Path(args.kernel).with_name("System.map")

@@ -20,6 +20,16 @@ printf 'gamma\n' >/tmp/eco/d1/other.txt
 /tmp/eco/bin/sed s/A/a/ /tmp/eco/upper.txt >/tmp/eco/sed.txt
 /tmp/eco/bin/wc -l </tmp/eco/copy.txt >/tmp/eco/count.txt
 /tmp/eco/bin/sort /tmp/eco/sed.txt /tmp/eco/count.txt >/tmp/eco/sorted.txt
+# the same reads repeated (the economy's repeated-read path), then the file
+# changes under the reader, which must record reading the new version
+printf 'old\n' >/tmp/eco/flip.txt
+printf 'secret\n' >/tmp/eco/d1/secret.txt
+reread /tmp/eco/flip.txt /tmp/eco/reread.txt &
+reader=$!
+sleep 1
+/tmp/eco/bin/cat /tmp/eco/d1/secret.txt >/tmp/eco/flip.txt
+wait "$reader"
+grep -q secret /tmp/eco/reread.txt
 # loopback TCP: the received file derives from what the client read
 /tmp/eco/bin/nc -l -p 5555 >/tmp/eco/net.txt &
 server=$!

@@ -122,19 +122,20 @@ static bool prov_want_name(struct prov_node *n, bool force, bool full)
 	u32 epoch = prov_current_epoch();
 	u32 f = prov_flags(n);
 
+	/*
+	 * Racy hints: two CPUs may both name a node; the second named
+	 * edge is then a duplicate, usually removed by edge compression.
+	 * First, as it is the usual answer: named already in this epoch.
+	 */
+	if (!force && data_race(n->named_epoch == epoch) &&
+	    /* Racy hint, see above. */
+	    !(full && data_race(n->state & PROV_NODE_NAME_WEAK)))
+		return false;
 	if (!prov_enabled() || (f & PROV_FLAG_OPAQUE))
 		return false;
 	if (prov_current_is_opaque())
 		return false;
 	if (prov_filter_relation(RL_NAMED))
-		return false;
-	/*
-	 * Racy hints: two CPUs may both name a node; the second named
-	 * edge is then a duplicate, usually removed by edge compression.
-	 */
-	if (!force && data_race(n->named_epoch == epoch) &&
-	    /* Racy hint, see above. */
-	    !(full && data_race(n->state & PROV_NODE_NAME_WEAK)))
 		return false;
 	/* Racy hint, see above. */
 	return data_race(n->recorded_epoch == epoch) ||

@@ -138,6 +138,39 @@ struct prov_seen_edge {
 #define PROV_SEEN_EDGES 4
 
 /*
+ * A read a task recorded while its memory edge waits (see struct
+ * prov_economy): the source version, the task version it went into and
+ * what the labels of both and the policy were.
+ */
+struct prov_read_memo {
+	u64 type;
+	u64 id;			/* source node id */
+	u64 taint;		/* source taint */
+	u64 to_taint;		/* task taint after the edge */
+	u32 version;		/* source version */
+	u32 to_version;		/* task version the edge went into */
+	u32 flags;		/* source flags */
+	u32 to_flags;		/* task flags after the edge */
+	u32 epoch;
+	u32 policy;		/* prov_policy_gen() */
+};
+
+#define PROV_READ_MEMOS 8
+
+/*
+ * The version of its process memory a task read last (memory_read), with
+ * the memory's labels, the epoch and the policy generation then.
+ */
+struct prov_memory_memo {
+	u64 id;
+	u64 taint;
+	u32 version;
+	u32 flags;
+	u32 epoch;
+	u32 policy;
+};
+
+/*
  * Graph-economy state the engine keeps in the objects of classes that
  * have one (tasks; record.c).
  */
@@ -154,6 +187,16 @@ struct prov_economy {
 	 */
 	u32 seen_next;
 	struct prov_seen_edge seen[PROV_SEEN_EDGES];
+	/*
+	 * The last reads recorded by the task itself while mem_pending was
+	 * set: the same read again finds everything already recorded and
+	 * returns without a lock.  Only the task itself, in task context,
+	 * reads and writes them.
+	 */
+	u32 memo_next;
+	struct prov_read_memo memo[PROV_READ_MEMOS];
+	/* The memory the task version holds already (task itself only). */
+	struct prov_memory_memo mem_taken;
 };
 
 /*

@@ -39,6 +39,8 @@ struct prov_policy {
 
 extern struct prov_policy prov_policy;
 extern atomic_t prov_epoch;
+/* Changes with every write to a policy setting or filter (securityfs). */
+extern atomic_t prov_policy_generation;
 
 /*
  * The gate (docs/design.md, "the untracked path"): one word that tells a
@@ -94,6 +96,11 @@ static inline bool prov_label(void)
 static inline u32 prov_current_epoch(void)
 {
 	return (u32)atomic_read(&prov_epoch);
+}
+
+static inline u32 prov_policy_gen(void)
+{
+	return (u32)atomic_read(&prov_policy_generation);
 }
 
 static inline bool prov_is_family(u64 type, u64 family)

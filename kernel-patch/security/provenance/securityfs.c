@@ -99,6 +99,7 @@ static ssize_t prov_bool_write(struct file *file, const char __user *buf,
 	if (rc)
 		return rc;
 	WRITE_ONCE(*value, v);
+	atomic_inc(&prov_policy_generation);
 	if (value == &prov_policy.enabled || value == &prov_policy.all)
 		prov_gate_sync();
 	return count;
@@ -172,6 +173,7 @@ static ssize_t prov_filter_write(struct file *file, const char __user *buf,
 		WRITE_ONCE(*bitmap, *bitmap | bits);
 	else
 		WRITE_ONCE(*bitmap, *bitmap & ~bits);
+	atomic_inc(&prov_policy_generation);
 	mutex_unlock(&prov_filter_mutex);
 	return count;
 }

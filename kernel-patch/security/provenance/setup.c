@@ -25,6 +25,7 @@ struct prov_policy prov_policy = {
 };
 
 atomic_t prov_epoch = ATOMIC_INIT(1);
+atomic_t prov_policy_generation = ATOMIC_INIT(1);
 
 /* What every area registers its hooks with (compat.h). */
 PROV_DEFINE_LSM_ID;

@@ -195,6 +195,23 @@ static struct prov_target_list prov_target_ipv4_egress =
 	PROV_TARGET_LIST(struct prov_ipv4_filter, true, prov_ipv4_check,
 			 prov_ipv4_cmp);
 
+/*
+ * Whether the uid, gid, namespace or security-context list has an entry:
+ * what every hook checks before looking current up in them.  Written
+ * under prov_target_mutex; a hook reading it just before a change takes
+ * the change at its next hook, as with the lists themselves.
+ */
+bool prov_process_targets;
+
+static void prov_process_targets_note(void)
+{
+	WRITE_ONCE(prov_process_targets,
+		   rcu_access_pointer(prov_target_uid.array) ||
+		   rcu_access_pointer(prov_target_gid.array) ||
+		   rcu_access_pointer(prov_target_ns.array) ||
+		   rcu_access_pointer(prov_target_secctx.array));
+}
+
 /* In the order their entries are hashed. */
 static struct prov_target_list *const prov_target_lists[] = {
 	&prov_target_uid, &prov_target_gid, &prov_target_ns,
@@ -289,6 +306,7 @@ static int prov_target_put(struct prov_target_list *l, const void *e)
 		       prov_target_at(l, old, at + 1),
 		       (size_t)(n - at - 1) * l->size);
 	rcu_assign_pointer(l->array, new);
+	prov_process_targets_note();
 	if (old)
 		kvfree_rcu(old, rcu);
 	return 0;
@@ -312,6 +330,7 @@ static int prov_target_delete(struct prov_target_list *l, const void *e)
 		       (size_t)(old->count - i - 1) * l->size);
 	}
 	rcu_assign_pointer(l->array, new);
+	prov_process_targets_note();
 	kvfree_rcu(old, rcu);
 	return 0;
 }
@@ -535,7 +554,8 @@ void prov_targets_apply_cred(struct prov_node *proc, const struct cred *cred)
 	prov_target_set(proc, op);
 }
 
-void prov_targets_apply_current(struct prov_node *proc, struct prov_node *task)
+void prov_targets_apply_current_lists(struct prov_node *proc,
+				      struct prov_node *task)
 {
 	struct prov_nsinfo ns = {};
 

@@ -18,11 +18,22 @@
 /* Apply the uid, gid and secctx lists to the process memory of @cred. */
 void prov_targets_apply_cred(struct prov_node *proc, const struct cred *cred);
 
+extern bool prov_process_targets;
+
+void prov_targets_apply_current_lists(struct prov_node *proc,
+				      struct prov_node *task);
+
 /*
  * Apply every list that concerns current: the cred lists to its process
- * memory, the namespace list to its task.  Safe in atomic context.
+ * memory, the namespace list to its task.  Safe in atomic context.  One
+ * load and a branch when those lists are empty.
  */
-void prov_targets_apply_current(struct prov_node *proc, struct prov_node *task);
+static inline void prov_targets_apply_current(struct prov_node *proc,
+					      struct prov_node *task)
+{
+	if (READ_ONCE(prov_process_targets))
+		prov_targets_apply_current_lists(proc, task);
+}
 
 /*
  * The op of the most specific entry of the ipv4 ingress or egress list
