@@ -64,6 +64,13 @@ def boot(args, work: Path, name: str, modes: list, baseline: bool) -> list:
     if result.returncode != 0:
         sys.stderr.write(result.stderr)
         raise SystemExit(f"bench-kernel: the {name} boot failed (outputs in {out})")
+    gate = out / "gate.txt"
+    for line in (gate.read_text().splitlines() if gate.exists() else []):
+        mode, before, after = line.split()
+        if before != "0" or after != "0":
+            raise SystemExit(f"bench-kernel: the {mode} mode of the {name} boot ran with tracked "
+                             f"objects ({before} before, {after} after): the gate was open "
+                             f"(outputs in {out})")
     rows = []
     for line in (out / "bench.txt").read_text().splitlines():
         mode, op, ns, records, dropped = line.split()

@@ -9,6 +9,10 @@ scale=$(cat /opt/extra/scale 2>/dev/null || echo 1)
 set_policy() {
 	printf '%s' "$1" >"$prov/enable" && printf '%s' "$2" >"$prov/all"
 }
+# The number of live tracked objects (securityfs gate, second word).
+tracked_objects() {
+	od -An -tu8 -j8 -N8 "$prov/gate" 2>/dev/null | tr -d ' '
+}
 while read -r mode; do
 	track=""
 	case "$mode" in
@@ -19,7 +23,20 @@ while read -r mode; do
 	whole) set_policy 1 1 || exit 1 ;;
 	*) echo "guest.sh: unknown mode '$mode'" >&2; exit 2 ;;
 	esac
+	# Nothing tracked must mean a closed gate: objects a tracked mode left
+	# (its files, its exited children) are freed shortly after it ends.
+	before="" after=""
+	if [ "$mode" = off ] || [ "$mode" = untracked ]; then
+		i=0
+		while [ "$(tracked_objects)" != 0 ] && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		before=$(tracked_objects)
+	fi
 	prov-bench $track --scale "$scale" --dir /tmp/prov-bench >/tmp/bench.part || exit 1
+	[ -z "$before" ] || after=$(tracked_objects)
+	[ -z "$before" ] || echo "$mode $before $after" >>/out/gate.txt
 	sed "s/^/$mode /" /tmp/bench.part >>/out/bench.txt
 	# the tracked mode tracks the files it opens: remove them, so that
 	# nothing stays tracked in the modes that follow
