@@ -8,7 +8,10 @@ script before capture policy and recorder start).  The test checks that
     false added), including a file whose reader read it repeatedly before
     and after it changed (the repeated-read path), and
   - with the economy on the kernel writes at least 2x fewer records per stat
-    and per open+close (prov-bench reads the securityfs counter `sent`).
+    and per open+close (prov-bench reads the securityfs counter `sent`), and
+    at most 9 records per message of a UNIX socket round trip (rule 6: the
+    edges of a write(2) and a read(2) of a socket, and the receive_unix
+    after send_unix, recorded once).
 """
 from pathlib import Path
 
@@ -19,6 +22,7 @@ import provgraph
 TOP = Path(__file__).resolve().parents[2]
 WORKLOADS = Path(__file__).resolve().parent / "workloads"
 ECO = "/tmp/eco/"
+NET = "/tmp/net/"
 SOCKET_TYPES = {"socket", "pipe"}
 
 
@@ -34,11 +38,16 @@ def reread(compile_static) -> Path:
 
 
 @pytest.fixture(scope="module")
-def runs(run_vm, prov_bench, reread):
+def netops(compile_static) -> Path:
+    return compile_static(Path(__file__).resolve().parent / "progs" / "netops.c")
+
+
+@pytest.fixture(scope="module")
+def runs(run_vm, prov_bench, reread, netops):
     result = {}
     for mode in ("on", "off"):
         run = run_vm("economy.sh", "--setup-script", str(WORKLOADS / f"economy_{mode}_setup.sh"),
-                     "--bin", str(prov_bench), "--bin", str(reread))
+                     "--bin", str(prov_bench), "--bin", str(reread), "--bin", str(netops))
         assert run.returncode == 0, run.explain()
         assert run.text("economy.txt").strip() == ("1" if mode == "on" else "0")
         assert run.text("dropped").strip() == "0"
@@ -77,14 +86,15 @@ class Index:
         return frozenset(labels)
 
     def workload_objects(self) -> dict:
-        """Files under /tmp/eco and processes of the /tmp/eco/bin programs,
-        keyed by a run-independent name, each with all its versions."""
+        """Files under /tmp/eco and /tmp/net and processes of the /tmp/eco/bin
+        programs, keyed by a run-independent name, each with all its
+        versions."""
         objects = {}
         for key, versions in self.versions.items():
             kind = key[0]
             if kind not in provgraph.FILE_TYPES and kind != "process_memory":
                 continue
-            ours = tuple(sorted(n for n in self.names[key] if n.startswith(ECO)))
+            ours = tuple(sorted(n for n in self.names[key] if n.startswith((ECO, NET))))
             if not ours:
                 continue
             if kind == "process_memory":
@@ -117,6 +127,11 @@ def test_same_ancestors_with_and_without_economy(runs):
     # a read repeated until the file changed, then of the new version
     again = logs["on"].ancestor_labels(objects["on"][("file", ("/tmp/eco/reread.txt",))])
     assert ("file", frozenset({"/tmp/eco/d1/secret.txt"})) in again
+    # through UNIX sockets, after and before accept and over a socketpair
+    for op in ("unix_stream", "unix_early", "socketpair"):
+        out = logs["on"].ancestor_labels(objects["on"][("file", (f"{NET}{op}-real.out",))])
+        assert ("file", frozenset({f"{NET}{op}.in"})) in out, f"{op}: {sorted(out, key=str)}"
+        assert ("socket",) in out, f"{op}: no socket among the ancestors"
 
 
 def records_per_op(run) -> dict:
@@ -133,3 +148,13 @@ def test_economy_halves_records_per_stat_and_open(runs):
     for op in ("stat", "open+close"):
         assert off[op] > 0, f"no records per {op} without the economy: {off}"
         assert off[op] >= 2 * on[op], f"{op}: {on[op]} records with the economy, {off[op]} without"
+
+
+def test_economy_records_a_socket_message_once(runs):
+    on, off = records_per_op(runs["on"]), records_per_op(runs["off"])
+    # a message: the sender's socket version, the receiver's socket version
+    # and the receiver's task version, each a node, a version edge and the
+    # edge that made it (docs/design.md rule 6)
+    assert on["unix"] <= 2 * 9 + 0.5, f"unix round trip: {on['unix']} records (off: {off['unix']})"
+    assert on["unix"] < off["unix"], f"unix: {on['unix']} with the economy, {off['unix']} without"
+    assert on["tcp"] < off["tcp"], f"tcp: {on['tcp']} with the economy, {off['tcp']} without"

@@ -4,7 +4,8 @@
  *
  *   netops OP real|control
  *
- * OP is unix_stream, unix_dgram, socketpair, abstract, tcp, udp, tcp6,
+ * OP is unix_stream, unix_early, unix_dgram, socketpair, abstract, tcp,
+ * udp, tcp6,
  * tcp_record or tcp_track (tcp on 127.0.0.1 ports 7410 and 7411, which
  * the workload puts in the ipv4 egress list with op record and track).
  * Robustness runs (real only, no files): "refused" (connect to a closed
@@ -29,7 +30,10 @@
  * child sends).  The control run forks the same child and writes the same
  * output file, but copies the input itself: no socket is made.  Stream
  * servers send one byte "ready" after accept, so the client sends only
- * to an accepted socket.  Exits non-zero with a message naming the failing
+ * to an accepted socket, except in unix_early: there the client sends
+ * on a UNIX stream before the server accepts (it tells the server
+ * through a pipe that it sent), so the server's end has no socket yet
+ * when the data is queued.  Exits non-zero with a message naming the failing
  * call.
  */
 #include <arpa/inet.h>
@@ -122,7 +126,8 @@ static socklen_t address(struct sockaddr_storage *ss, int *family, int *type)
 
 	memset(ss, 0, sizeof(*ss));
 	*type = SOCK_STREAM;
-	if (!strcmp(op, "unix_stream") || !strcmp(op, "unix_dgram")) {
+	if (!strcmp(op, "unix_stream") || !strcmp(op, "unix_early") ||
+	    !strcmp(op, "unix_dgram")) {
 		*family = AF_UNIX;
 		if (!strcmp(op, "unix_dgram"))
 			*type = SOCK_DGRAM;
@@ -152,8 +157,11 @@ static socklen_t address(struct sockaddr_storage *ss, int *family, int *type)
 	return sizeof(*in);
 }
 
-/* The sender: the input file into the socket. */
-static void client(int real, const char *in)
+/*
+ * The sender: the input file into the socket.  @sent: in unix_early, the
+ * pipe to tell the server that the data is queued.
+ */
+static void client(int real, const char *in, int sent)
 {
 	struct sockaddr_storage ss;
 	int family, type, fd;
@@ -179,10 +187,12 @@ static void client(int real, const char *in)
 	}
 	if (connect(fd, (void *)&ss, len))
 		die("connect");
-	if (recv(fd, buf + n, 1, 0) != 1)
+	if (sent < 0 && recv(fd, buf + n, 1, 0) != 1)
 		die("recv ready");
 	if (send(fd, buf, n, 0) != (ssize_t)n)
 		die("send");
+	if (sent >= 0 && write(sent, "s", 1) != 1)
+		die("write sent");
 	if (shutdown(fd, SHUT_WR))
 		die("shutdown");
 	/* Wait for the server to close. */
@@ -422,7 +432,7 @@ static void pair_send(const char *host, const char *tcp_in, const char *udp_in)
 int main(int argc, char **argv)
 {
 	char in[256], out[256], buf[4096];
-	int real, fd, conn, listener = 0, sv[2], status;
+	int real, fd, conn, listener = 0, sv[2], early[2] = { -1, -1 }, status;
 	size_t n = 0;
 	pid_t child;
 
@@ -473,18 +483,23 @@ int main(int argc, char **argv)
 		}
 	} else {
 		fd = real ? server(&listener) : -1;
+		if (real && !strcmp(op, "unix_early") && pipe(early))
+			die("pipe");
 		child = fork();
 		if (child < 0)
 			die("fork");
 		if (!child)
-			client(real, in);
+			client(real, in, early[1]);
 		if (!real) {
 			n = read_file(in, buf, sizeof(buf));
 		} else if (listener) {
+			/* unix_early: accept once the client's data is queued */
+			if (early[0] >= 0 && read(early[0], buf, 1) != 1)
+				die("read sent");
 			conn = accept(fd, NULL, NULL);
 			if (conn < 0)
 				die("accept");
-			if (send(conn, "r", 1, 0) != 1)
+			if (early[0] < 0 && send(conn, "r", 1, 0) != 1)
 				die("send ready");
 			n = receive_all(conn, buf, sizeof(buf), 0);
 			close(conn);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Graph economy workload (Tests/e2e/test_economy.py), run the same way with
 # the economy on and off: files read through a path walk, copied, piped,
-# sent over loopback TCP, by programs with names of their own (copies of
+# sent over loopback TCP and UNIX sockets, by programs with names of their own (copies of
 # busybox under /tmp/eco/bin), then prov-bench counts the kernel records
 # per stat and per open+close.
 set -ex
@@ -37,5 +37,14 @@ sleep 1
 /tmp/eco/bin/nc -w 2 127.0.0.1 5555 </tmp/eco/sorted.txt
 wait "$server"
 grep -q GaMMA /tmp/eco/net.txt
+# UNIX sockets (netops, Tests/e2e/progs/netops.c): a stream after accept
+# (send_unix, the receive_unix that repeats it is left out), one before
+# accept (receive_unix) and a socketpair written with write(2)
+mkdir -p /tmp/net
+for op in unix_stream unix_early socketpair; do
+	echo "data-$op" >/tmp/net/$op.in
+	netops $op real
+	cmp /tmp/net/$op.in /tmp/net/$op-real.out
+done
 # kernel records per operation (securityfs "sent" around each loop)
-prov-bench --scale 0.05 --dir /tmp/eco-bench stat open+close fstat >/out/records.txt
+prov-bench --scale 0.05 --dir /tmp/eco-bench stat open+close fstat unix tcp >/out/records.txt

@@ -10,7 +10,7 @@
 set -ex
 prov=/sys/kernel/security/provenance
 mkdir -p /tmp/net
-for op in unix_stream unix_dgram socketpair abstract tcp udp tcp6; do
+for op in unix_stream unix_early unix_dgram socketpair abstract tcp udp tcp6; do
 	echo "data-$op-$$" >/tmp/net/$op.in
 	netops $op real
 	netops $op control

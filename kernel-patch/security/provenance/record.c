@@ -34,7 +34,11 @@
  *    any lock (prov_read_repeats);
  *  - a task that holds the present version of its memory already writes
  *    from its current version, its reads staying pending
- *    (prov_memory_taken).
+ *    (prov_memory_taken);
+ *  - of two hooks seeing one transfer (a write or read of a socket, a
+ *    UNIX stream message), the second edge, from the source version of
+ *    the last edge into the destination, is not recorded
+ *    (prov_same_transfer).
  */
 
 #include <linux/atomic.h>
@@ -492,6 +496,34 @@ static void prov_seen_add_locked(u64 type, const struct prov_src *src,
 	e->epoch = prov_current_epoch();
 }
 
+/*
+ * Graph economy, one transfer one edge: two hooks see each of these
+ * transfers, a write(2) on a socket (file_permission, then
+ * socket_sendmsg), a read(2) of one (socket_post_recvmsg, then
+ * file_post_read) and a message on a UNIX stream (send_unix at the send,
+ * receive_unix at the receive).  True if @type is the second edge of
+ * such a pair whose first edge was @prev.
+ */
+static bool prov_same_transfer(u64 type, u64 prev)
+{
+	if (!prov_economy())
+		return false;
+	switch (type) {
+	case RL_SND:
+		return prev == RL_SND_MSG;
+	case RL_SND_MSG:
+		return prev == RL_SND;
+	case RL_RCV:
+		return prev == RL_RCV_MSG;
+	case RL_RCV_MSG:
+		return prev == RL_RCV;
+	case RL_RCV_UNIX:
+		return prev == RL_SND_UNIX;
+	default:
+		return false;
+	}
+}
+
 static void prov_sink_locked(u64 type, const struct prov_src *src,
 			     struct prov_node *to, const struct prov_edge *edge)
 {
@@ -500,12 +532,15 @@ static void prov_sink_locked(u64 type, const struct prov_src *src,
 	bool relabel;
 
 	/*
-	 * A packet's identity is its header, not an id and version: packets
-	 * of one flow would look alike here, so their edges are kept.
+	 * The same edge again, or the second edge of one transfer, from the
+	 * source version of the last edge into @to.  A packet's identity is
+	 * its header, not an id and version: packets of one flow would look
+	 * alike here, so their edges are kept.
 	 */
-	if (READ_ONCE(prov_policy.compress_edge) && to->prev_type == type &&
-	    to->prev_id == from->id && to->prev_version == from->version &&
-	    to->prev_epoch == epoch && from->type != ENT_PACKET)
+	if (READ_ONCE(prov_policy.compress_edge) && to->prev_id == from->id &&
+	    to->prev_version == from->version && to->prev_epoch == epoch &&
+	    from->type != ENT_PACKET &&
+	    (to->prev_type == type || prov_same_transfer(type, to->prev_type)))
 		return;
 	to->prev_type = type;
 	to->prev_id = from->id;
