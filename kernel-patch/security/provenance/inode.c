@@ -439,9 +439,16 @@ static int prov_inode_permission(struct inode *inode, int mask)
 	 * A check for writing only moves nothing into the process (as for
 	 * open_write): the write itself is recorded, process -> inode.
 	 */
-	if (!(mask & (MAY_READ | MAY_EXEC)))
+	if (!(mask & (MAY_READ | MAY_EXEC)) || IS_PRIVATE(inode))
 		return 0;
-	if (IS_PRIVATE(inode) || !prov_ctx_current(&ctx, false))
+	/* A path walk checks the same directories again and again. */
+	n = prov_inode_node(inode);
+	if (!n)
+		return 0;
+	prov_inode_update_type(inode, n);
+	if (prov_current_repeats(RL_PERM, n))
+		return 0;
+	if (!prov_ctx_current(&ctx, false))
 		return 0;
 	n = prov_inode_get(inode);
 	if (n)

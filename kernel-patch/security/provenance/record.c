@@ -834,6 +834,27 @@ static bool prov_read_repeats(struct prov_economy *b, u64 type,
 }
 
 /*
+ * prov_uses's repeated-read check at a hook's entry, before the hook's
+ * context: true if the read of @entity by @type into current's task node
+ * @task (economy state @b, process memory @proc) would write nothing.
+ * The caller knows @task and @proc to be current's and that its context
+ * has nothing to refresh (prov_current_repeats).
+ */
+bool prov_read_repeats_current(struct prov_economy *b, u64 type,
+			       const struct prov_node *entity,
+			       const struct prov_node *task,
+			       const struct prov_node *proc)
+{
+	/* As prov_defer_blob, without asking the classes who is current. */
+	if (!prov_economy() || !thread_group_empty(current))
+		return false;
+	/* Racy hint: the bit is set before the map exists, never cleared. */
+	if (data_race(proc->state & PROV_NODE_SHARED_MAP))
+		return false;
+	return prov_read_repeats(b, type, entity, task, proc);
+}
+
+/*
  * Keep the read of @src into current's @task, recorded in @epoch under
  * policy generation @policy, if both are still current.  Only with edge
  * compression (without it the same read is recorded again) and without

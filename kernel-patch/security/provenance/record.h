@@ -61,6 +61,10 @@ void prov_uses(u64 type, struct prov_node *entity, struct prov_node *task,
 	       struct prov_node *proc, const struct prov_edge *edge);
 void prov_uses_two(u64 type, struct prov_node *entity, struct prov_node *task,
 		   const struct prov_edge *edge);
+bool prov_read_repeats_current(struct prov_economy *b, u64 type,
+			       const struct prov_node *entity,
+			       const struct prov_node *task,
+			       const struct prov_node *proc);
 void prov_generates(u64 type, struct prov_node *proc, struct prov_node *task,
 		    struct prov_node *entity, const struct prov_edge *edge);
 void prov_derives(u64 type, struct prov_node *from, struct prov_node *to,

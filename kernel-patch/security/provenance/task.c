@@ -207,6 +207,34 @@ bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep)
 	return true;
 }
 
+/*
+ * Graph economy, the repeated read at a hook's entry: true if current
+ * reading @entity by @type would record nothing (the read memo,
+ * prov_read_repeats_current) and prov_ctx_current(ctx, false) would
+ * refresh nothing: current's nodes are live, its process is not opaque,
+ * both secids were read from its present cred and no clone edge waits.
+ * The caller checked that capture is on.  Not for hooks that name the
+ * process (may_sleep).
+ */
+bool prov_current_repeats(u64 type, const struct prov_node *entity)
+{
+	const struct cred *cred = current_cred();
+	struct prov_task_blob *b = prov_task_blob(current);
+	struct prov_node *proc = prov_cred_node(cred);
+
+	if (!b || !proc || !prov_live(&b->node) || cred != current_real_cred())
+		return false;
+	prov_targets_apply_current(proc, &b->node);
+	if (prov_is_opaque(proc) || READ_ONCE(b->clone_pending))
+		return false;
+	/* Racy hint, as in prov_proc_update_secid. */
+	if (!data_race(proc->state & PROV_NODE_SECID) ||
+	    READ_ONCE(b->secid_cred_id) != prov_node_id(proc))
+		return false;
+	return prov_read_repeats_current(&b->economy, type, entity, &b->node,
+					 proc);
+}
+
 static int prov_task_alloc(struct task_struct *task,
 			   unsigned long clone_flags)
 {
