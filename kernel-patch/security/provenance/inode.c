@@ -416,6 +416,13 @@ static int prov_inode_getattr(const struct path *path)
 
 	if (!prov_gate_open())
 		return 0;
+	/* stat and fstat of the same file again (see inode_permission) */
+	n = prov_inode_node(d_backing_inode(path->dentry));
+	if (!n)
+		return 0;
+	prov_inode_update_type(d_backing_inode(path->dentry), n);
+	if (prov_named_now(n) && prov_current_repeats(RL_GETATTR, n, true))
+		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_inode_get(d_backing_inode(path->dentry));
@@ -446,7 +453,7 @@ static int prov_inode_permission(struct inode *inode, int mask)
 	if (!n)
 		return 0;
 	prov_inode_update_type(inode, n);
-	if (prov_current_repeats(RL_PERM, n))
+	if (prov_current_repeats(RL_PERM, n, false))
 		return 0;
 	if (!prov_ctx_current(&ctx, false))
 		return 0;

@@ -142,6 +142,19 @@ static bool prov_want_name(struct prov_node *n, bool force, bool full)
 	       (f & PROV_FLAG_TRACKED) || prov_all();
 }
 
+/*
+ * @n was named by a full path in this epoch: naming it again (not forced)
+ * records nothing.
+ */
+bool prov_named_now(const struct prov_node *n)
+{
+	/* Racy hint, as in prov_want_name. */
+	if (!data_race(n->named_epoch == prov_current_epoch()))
+		return false;
+	/* Racy hint, as in prov_want_name. */
+	return !data_race(n->state & PROV_NODE_NAME_WEAK);
+}
+
 /* Name @n with the string at @name (inside the scratch area). */
 static void prov_name_string(struct prov_scratch *s, struct prov_node *n,
 			     const char *name, bool weak)

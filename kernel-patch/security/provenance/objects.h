@@ -130,7 +130,8 @@ struct prov_ctx {
 };
 
 bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep);
-bool prov_current_repeats(u64 type, const struct prov_node *entity);
+bool prov_current_repeats(u64 type, const struct prov_node *entity,
+			  bool may_sleep);
 struct prov_node *prov_current_task(void);
 struct prov_node *prov_task_get(struct task_struct *t);
 void prov_current_ns(struct prov_nsinfo *ns);

@@ -92,6 +92,7 @@ struct prov_node *prov_payload_setup(struct prov_scratch *s, u64 type, u64 id,
 /* Names (path nodes). */
 u64 prov_hash(const char *s, size_t len);
 void prov_name_path(struct prov_node *n, const struct path *path, bool force);
+bool prov_named_now(const struct prov_node *n);
 void prov_name_dentry(struct prov_node *n, struct dentry *dentry, bool force);
 void prov_name_child(struct prov_node *n, const struct path *dir,
 		     const struct qstr *name, bool force);

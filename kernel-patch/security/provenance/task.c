@@ -210,13 +210,14 @@ bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep)
 /*
  * Graph economy, the repeated read at a hook's entry: true if current
  * reading @entity by @type would record nothing (the read memo,
- * prov_read_repeats_current) and prov_ctx_current(ctx, false) would
+ * prov_read_repeats_current) and prov_ctx_current(ctx, @may_sleep) would
  * refresh nothing: current's nodes are live, its process is not opaque,
- * both secids were read from its present cred and no clone edge waits.
- * The caller checked that capture is on.  Not for hooks that name the
- * process (may_sleep).
+ * both secids were read from its present cred, no clone edge waits and,
+ * for a hook that may name the process, it was named in this epoch.
+ * The caller checked that capture is on.
  */
-bool prov_current_repeats(u64 type, const struct prov_node *entity)
+bool prov_current_repeats(u64 type, const struct prov_node *entity,
+			  bool may_sleep)
 {
 	const struct cred *cred = current_cred();
 	struct prov_task_blob *b = prov_task_blob(current);
@@ -226,6 +227,8 @@ bool prov_current_repeats(u64 type, const struct prov_node *entity)
 		return false;
 	prov_targets_apply_current(proc, &b->node);
 	if (prov_is_opaque(proc) || READ_ONCE(b->clone_pending))
+		return false;
+	if (may_sleep && current->mm && !prov_named_now(proc))
 		return false;
 	/* Racy hint, as in prov_proc_update_secid. */
 	if (!data_race(proc->state & PROV_NODE_SECID) ||
