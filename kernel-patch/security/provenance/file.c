@@ -58,6 +58,24 @@ static void prov_file_read(struct prov_node *n, struct prov_ctx *ctx,
 		prov_uses(RL_READ, n, ctx->task, ctx->proc, edge);
 }
 
+/*
+ * The same read of a regular file again (graph economy rule 3, at the
+ * hook's entry): nothing to record when the file and the process were
+ * named in this epoch and no process maps the file shared and writable
+ * (those writes are gathered at each read, prov_gather_writers).
+ */
+static bool prov_file_read_repeats(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	struct prov_node *n = prov_inode_node(inode);
+
+	if (!n || !S_ISREG(inode->i_mode) || !prov_named_now(n))
+		return false;
+	if (file->f_mapping && mapping_writably_mapped(file->f_mapping))
+		return false;
+	return prov_current_repeats(RL_READ, n, true);
+}
+
 static int prov_file_permission(struct file *file, int mask)
 {
 	struct prov_edge edge = { .flags = mask, .has_offset = true };
@@ -79,7 +97,11 @@ static int prov_file_permission(struct file *file, int mask)
 		if (!(write || exec))
 			return 0;
 	}
-	if (IS_PRIVATE(file_inode(file)) || !prov_ctx_current(&ctx, true))
+	if (IS_PRIVATE(file_inode(file)))
+		return 0;
+	if (read && !write && !exec && prov_file_read_repeats(file))
+		return 0;
+	if (!prov_ctx_current(&ctx, true))
 		return 0;
 	n = prov_file_node(file);
 	if (!n)
