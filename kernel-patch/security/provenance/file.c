@@ -160,6 +160,34 @@ static void prov_file_post_read(struct file *file, ssize_t ret)
 	prov_file_read(n, &ctx, mode, &edge);
 }
 
+static bool prov_current_tracked(void)
+{
+	struct prov_node *task = prov_task_node(current);
+	struct prov_node *proc = prov_cred_node(current_cred());
+
+	return (task && prov_is_tracked(task)) ||
+	       (proc && prov_is_tracked(proc));
+}
+
+/*
+ * The same open for reading again (graph economy rule 3, at the hook's
+ * entry): nothing to record when the file and the process were named in
+ * this epoch and the open would not track the file (it is tracked, or
+ * current is not, see prov_file_open).
+ */
+static bool prov_file_open_repeats(struct file *file)
+{
+	struct prov_node *n = prov_inode_node(file_inode(file));
+
+	if (!n || !prov_named_now(n) ||
+	    (file->f_mode & (FMODE_READ | FMODE_WRITE)) == FMODE_WRITE)
+		return false;
+	if (!prov_is_tracked(n) && !prov_is_opaque(n) &&
+	    !(file->f_flags & __FMODE_EXEC) && prov_current_tracked())
+		return false;
+	return prov_current_repeats(RL_OPEN, n, true);
+}
+
 static int prov_file_open(struct file *file)
 {
 	struct prov_edge edge = { .has_offset = true };
@@ -167,6 +195,8 @@ static int prov_file_open(struct file *file)
 	struct prov_ctx ctx;
 
 	if (!prov_gate_open())
+		return 0;
+	if (prov_file_open_repeats(file))
 		return 0;
 	if (!prov_ctx_current(&ctx, true))
 		return 0;
