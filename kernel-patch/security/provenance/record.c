@@ -823,12 +823,19 @@ static bool prov_read_repeats(struct prov_economy *b, u64 type,
 	if (!READ_ONCE(b->mem_pending))
 		return false;
 	prov_src_racy(entity, &src);
-	prov_read_now(&now, type, &src, task);
-	/* Newest first: a path walk repeats its reads in the same order. */
+	/*
+	 * Newest first: a path walk repeats its reads in the same order.  The
+	 * newest memo of the same source and type decides (versions only
+	 * grow; a miss only means taking the recording path, which then
+	 * finds the edge recorded and writes nothing).
+	 */
 	for (i = 1; i <= PROV_READ_MEMOS; i++) {
 		m = &b->memo[(b->memo_next - i) % PROV_READ_MEMOS];
-		if (prov_read_memo_equal(m, &now))
-			return prov_task_linked(task, proc);
+		if (m->id != src.id.node.id || m->type != type)
+			continue;
+		prov_read_now(&now, type, &src, task);
+		return prov_read_memo_equal(m, &now) &&
+		       prov_task_linked(task, proc);
 	}
 	return false;
 }
