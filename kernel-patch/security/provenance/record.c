@@ -18,27 +18,18 @@
  * stays acyclic.  Nodes are always written before the edges naming them.
  * No two node locks are ever held together.
  *
- * Graph economy (policy "economy", on by default; docs/design.md):
+ * Graph economy (policy "economy", on by default; docs/design.md), the
+ * part the sink applies:
  *
- *  - a read by a single-threaded task records entity -> task and marks
- *    the task -> process memory edge as pending instead of writing it;
- *    the pending edge is written, from the task version that took all
- *    the reads, before anything reads that memory (a write, a clone,
- *    exec, a credential change) and when the task is freed.  As the
- *    task version then has no outgoing edge, a path walk's permission
- *    checks and the reads that follow all go into one task version;
  *  - an edge equal (type, source version) to one of the last few edges
  *    recorded into the same task version is not recorded again;
- *  - a task remembers its last reads while their memory edge waits: the
- *    same read again, with nothing changed since, returns before taking
- *    any lock (prov_read_repeats);
- *  - a task that holds the present version of its memory already writes
- *    from its current version, its reads staying pending
- *    (prov_memory_taken);
  *  - of two hooks seeing one transfer (a write or read of a socket, a
  *    UNIX stream message), the second edge, from the source version of
  *    the last edge into the destination, is not recorded
  *    (prov_same_transfer).
+ *
+ * The capture shapes (uses, generates, ...) and the economy's deferred
+ * memory edge and read memos are in shape.c.
  */
 
 #include <linux/atomic.h>
@@ -49,6 +40,7 @@
 #include <linux/string.h>
 
 #include "common.h"
+#include "engine.h"
 #include "node.h"
 #include "policy.h"
 #include "record.h"
@@ -286,7 +278,7 @@ static void prov_refresh_locked(struct prov_node *n)
 }
 
 /* The graph-economy state of the node's object, if its class has one. */
-static struct prov_economy *prov_economy_state(struct prov_node *n)
+struct prov_economy *prov_economy_state(struct prov_node *n)
 {
 	const struct prov_class_ops *ops = prov_class_of(n);
 
@@ -302,7 +294,7 @@ static struct prov_node *prov_class_current(enum prov_class class)
 }
 
 /* True if @n is the node of the running task or of its memory. */
-static bool prov_is_current(const struct prov_node *n)
+bool prov_is_current(const struct prov_node *n)
 {
 	return n && n->class < PROV_CLASS_MAX &&
 	       prov_class_current(n->class) == n;
@@ -524,8 +516,8 @@ static bool prov_same_transfer(u64 type, u64 prev)
 	}
 }
 
-static void prov_sink_locked(u64 type, const struct prov_src *src,
-			     struct prov_node *to, const struct prov_edge *edge)
+void prov_sink_locked(u64 type, const struct prov_src *src,
+		      struct prov_node *to, const struct prov_edge *edge)
 {
 	const struct prov_node_identifier *from = &src->id.node;
 	u32 epoch = prov_current_epoch();
@@ -693,357 +685,3 @@ void prov_copy_name(struct prov_node *task, struct prov_node *proc)
 	prov_unlock(task, flags);
 }
 
-static bool prov_shape_ok(u32 f)
-{
-	if (f & PROV_FLAG_OPAQUE)
-		return false;
-	return (f & PROV_FLAG_TRACKED) || prov_all();
-}
-
-/*
- * Graph economy: the economy state of @task if the task -> memory edge of
- * a read may wait: @task is current's and current is the only thread of
- * its process (no other thread can read the memory meanwhile; a clone
- * writes the pending edge first), and @proc maps no file shared and
- * writable (the walks of mapping.c read that memory from other processes).
- */
-static struct prov_economy *prov_defer_blob(struct prov_node *task,
-					    struct prov_node *proc)
-{
-	if (!prov_economy() || !prov_is_current(task) ||
-	    !thread_group_empty(current))
-		return NULL;
-	/* Racy hint: the bit is set before the map exists, never cleared. */
-	if (!proc || data_race(proc->state & PROV_NODE_SHARED_MAP))
-		return NULL;
-	return prov_economy_state(task);
-}
-
-/*
- * Write the task -> memory edge a read left pending.  @proc must be the
- * process memory of @task: the memory the reads went into.
- */
-void prov_flush_memory(struct prov_node *task, struct prov_node *proc)
-{
-	struct prov_economy *b;
-
-	if (!task || !proc)
-		return;
-	b = prov_economy_state(task);
-	if (likely(!b || !READ_ONCE(b->mem_pending)))
-		return;
-	WRITE_ONCE(b->mem_pending, 0);
-	if (!prov_shape_ok(prov_flags(task) | prov_flags(proc)))
-		return;
-	prov_relate(RL_PROC_WRITE, task, proc, NULL);
-}
-
-/* As prov_flush_memory, if @proc is the memory of current's @task. */
-static void prov_flush_current_memory(struct prov_node *task,
-				      struct prov_node *proc)
-{
-	if (!prov_is_current(task) || !prov_is_current(proc))
-		return;
-	prov_flush_memory(task, proc);
-}
-
-/*
- * Graph economy, the repeated read.  A task keeps a memo of each read it
- * recorded while its memory edge waits: the source version, the task
- * version the edge went into, the labels of both, the epoch and the
- * policy generation.  While the memory edge still waits (mem_pending),
- * the task version has no outgoing edge and the source version was
- * written and marked as a source in this epoch; if nothing in the memo
- * changed, recording the same read again would write nothing, and it
- * returns before taking any lock.
- */
-
-/*
- * The memo the read would leave now.  Racy reads, no lock: another CPU
- * giving the source or the task a new version meanwhile (relabelling
- * makes one too) is ordered after this read, which the version edge
- * linking the two keeps true.
- */
-static __no_kcsan void prov_read_now(struct prov_read_memo *m, u64 type,
-				     const struct prov_src *src,
-				     const struct prov_node *task)
-{
-	m->type = type;
-	m->id = src->id.node.id;
-	m->version = src->id.node.version;
-	m->flags = src->flags;
-	m->taint = src->taint;
-	m->to_version = task->rec.c.elt.identifier.node.version;
-	m->to_flags = task->rec.c.elt.flags;
-	m->to_taint = task->rec.c.elt.taint;
-	m->epoch = prov_current_epoch();
-	m->policy = prov_policy_gen();
-}
-
-/* The identity and labels of @n, read without its lock (see above). */
-static __no_kcsan void prov_src_racy(const struct prov_node *n,
-				     struct prov_src *src)
-{
-	src->id = n->rec.c.elt.identifier;
-	src->flags = n->rec.c.elt.flags;
-	src->taint = n->rec.c.elt.taint;
-}
-
-/* The task's name and ran_on link are up to date (racy, as above). */
-static __no_kcsan bool prov_task_linked(const struct prov_node *task,
-					const struct prov_node *proc)
-{
-	return task->rec.c.node.name_id.node.id ==
-	       proc->rec.c.node.name_id.node.id &&
-	       task->linked_epoch == prov_current_epoch() &&
-	       task->k_version ==
-	       prov_machine()->rec.c.elt.identifier.node.version;
-}
-
-static bool prov_read_memo_equal(const struct prov_read_memo *a,
-				 const struct prov_read_memo *b)
-{
-	return a->id == b->id && a->type == b->type &&
-	       a->version == b->version && a->to_version == b->to_version &&
-	       a->epoch == b->epoch && a->policy == b->policy &&
-	       a->flags == b->flags && a->to_flags == b->to_flags &&
-	       a->taint == b->taint && a->to_taint == b->to_taint;
-}
-
-static bool prov_read_repeats(struct prov_economy *b, u64 type,
-			      const struct prov_node *entity,
-			      const struct prov_node *task,
-			      const struct prov_node *proc)
-{
-	const struct prov_read_memo *m;
-	struct prov_read_memo now;
-	struct prov_src src;
-	int i;
-
-	if (!READ_ONCE(b->mem_pending))
-		return false;
-	prov_src_racy(entity, &src);
-	/*
-	 * Newest first: a path walk repeats its reads in the same order.  The
-	 * newest memo of the same source and type decides (versions only
-	 * grow; a miss only means taking the recording path, which then
-	 * finds the edge recorded and writes nothing).
-	 */
-	for (i = 1; i <= PROV_READ_MEMOS; i++) {
-		m = &b->memo[(b->memo_next - i) % PROV_READ_MEMOS];
-		if (m->id != src.id.node.id || m->type != type)
-			continue;
-		prov_read_now(&now, type, &src, task);
-		return prov_read_memo_equal(m, &now) &&
-		       prov_task_linked(task, proc);
-	}
-	return false;
-}
-
-/*
- * prov_uses's repeated-read check at a hook's entry, before the hook's
- * context: true if the read of @entity by @type into current's task node
- * @task (economy state @b, process memory @proc) would write nothing.
- * The caller knows @task and @proc to be current's and that its context
- * has nothing to refresh (prov_current_repeats).
- */
-bool prov_read_repeats_current(struct prov_economy *b, u64 type,
-			       const struct prov_node *entity,
-			       const struct prov_node *task,
-			       const struct prov_node *proc)
-{
-	/* As prov_defer_blob, without asking the classes who is current. */
-	if (!prov_economy() || !thread_group_empty(current))
-		return false;
-	/* Racy hint: the bit is set before the map exists, never cleared. */
-	if (data_race(proc->state & PROV_NODE_SHARED_MAP))
-		return false;
-	return prov_read_repeats(b, type, entity, task, proc);
-}
-
-/*
- * Keep the read of @src into current's @task, recorded in @epoch under
- * policy generation @policy, if both are still current.  Only with edge
- * compression (without it the same read is recorded again) and without
- * duplicates.
- */
-static void prov_read_remember(struct prov_economy *b, u64 type,
-			       const struct prov_src *src,
-			       const struct prov_node *task, u32 to_version,
-			       u32 epoch, u32 policy)
-{
-	struct prov_read_memo *m;
-
-	if (policy != prov_policy_gen() || epoch != prov_current_epoch() ||
-	    !READ_ONCE(prov_policy.compress_edge) ||
-	    READ_ONCE(prov_policy.duplicate))
-		return;
-	m = &b->memo[b->memo_next++ % PROV_READ_MEMOS];
-	prov_read_now(m, type, src, task);
-	/* The version the edge went into, even if the task moved on. */
-	m->to_version = to_version;
-}
-
-/* prov_sink, returning the version of @to that took the edge. */
-static u32 prov_sink_into(u64 type, const struct prov_src *src,
-			  struct prov_node *to, const struct prov_edge *edge)
-{
-	unsigned long flags;
-	u32 version;
-
-	prov_lock(to, &flags);
-	prov_sink_locked(type, src, to, edge);
-	version = to->rec.c.elt.identifier.node.version;
-	prov_unlock(to, flags);
-	return version;
-}
-
-/* An entity was read by a process: entity -> task -> process memory. */
-void prov_uses(u64 type, struct prov_node *entity, struct prov_node *task,
-	       struct prov_node *proc, const struct prov_edge *edge)
-{
-	struct prov_economy *b = prov_defer_blob(task, proc);
-	struct prov_src src;
-	u32 to_version;
-	u32 policy;
-	u32 epoch;
-
-	if (b && prov_read_repeats(b, type, entity, task, proc))
-		return;
-	if (!prov_shape_ok(prov_flags(entity) | prov_flags(task) |
-			   prov_flags(proc)))
-		return;
-	if (!prov_should_record(type, entity, task))
-		return;
-	prov_copy_name(task, proc);
-	if (!b) {
-		prov_relate(type, entity, task, edge);
-		prov_kernel_link(task);
-		prov_relate(RL_PROC_WRITE, task, proc, NULL);
-		return;
-	}
-	/* A policy or epoch change from here on must not be taken as seen. */
-	policy = prov_policy_gen();
-	epoch = prov_current_epoch();
-	prov_source(entity, &src);
-	to_version = prov_sink_into(type, &src, task, edge);
-	prov_kernel_link(task);
-	WRITE_ONCE(b->mem_pending, 1);
-	prov_read_remember(b, type, &src, task, to_version, epoch, policy);
-}
-
-/* As prov_uses without the process memory. */
-void prov_uses_two(u64 type, struct prov_node *entity, struct prov_node *task,
-		   const struct prov_edge *edge)
-{
-	if (!prov_shape_ok(prov_flags(entity) | prov_flags(task)))
-		return;
-	if (!prov_should_record(type, entity, task))
-		return;
-	prov_relate(type, entity, task, edge);
-	prov_kernel_link(task);
-}
-
-/*
- * Graph economy, the memory already read: true if current's @task took
- * the present version of its process memory @proc (memory_read into this
- * task version or an earlier one, which version edges link to this one),
- * with the labels the memory has now, in this epoch and under this policy.
- * A change to the memory gives it a new version (the version read is a
- * source), so the memory still holds nothing the task version lacks, and
- * the reads the task made since are in the task version too.
- */
-static bool prov_memory_taken(const struct prov_economy *b,
-			      const struct prov_node *proc)
-{
-	const struct prov_memory_memo *m = &b->mem_taken;
-	struct prov_src now;
-
-	prov_src_racy(proc, &now);
-	return m->id == now.id.node.id && m->version == now.id.node.version &&
-	       m->flags == now.flags && m->taint == now.taint &&
-	       m->epoch == prov_current_epoch() &&
-	       m->policy == prov_policy_gen();
-}
-
-/* proc -> task (memory_read), kept in @b if the economy applies. */
-static void prov_memory_read(struct prov_economy *b, struct prov_node *proc,
-			     struct prov_node *task)
-{
-	u32 policy = prov_policy_gen();
-	u32 epoch = prov_current_epoch();
-	struct prov_memory_memo *m;
-	struct prov_src src;
-
-	if (!b) {
-		prov_relate(RL_PROC_READ, proc, task, NULL);
-		return;
-	}
-	m = &b->mem_taken;
-	m->id = 0;
-	if (!prov_should_record(RL_PROC_READ, proc, task))
-		return;
-	prov_source(proc, &src);
-	prov_sink(RL_PROC_READ, &src, task, NULL);
-	if (policy != prov_policy_gen() || epoch != prov_current_epoch())
-		return;
-	m->id = src.id.node.id;
-	m->version = src.id.node.version;
-	m->flags = src.flags;
-	m->taint = src.taint;
-	m->epoch = epoch;
-	m->policy = policy;
-}
-
-/*
- * A process changed an entity: process memory -> task -> entity.  With
- * the economy, a task that holds the present version of its memory
- * already (it read it before and wrote nothing into it since) writes
- * from its current version directly, and the reads it made since stay
- * pending for the memory: the entity derives from the same memory and
- * the same reads either way (docs/design.md, graph economy rule 4).
- */
-void prov_generates(u64 type, struct prov_node *proc, struct prov_node *task,
-		    struct prov_node *entity, const struct prov_edge *edge)
-{
-	u32 fp = prov_flags(proc);
-	u32 set = fp & (PROV_FLAG_TRACKED | PROV_FLAG_OPAQUE);
-	struct prov_economy *b;
-
-	if (set && (prov_flags(task) & set) != set)
-		prov_set_flags(task, set, 0);
-	if (!prov_shape_ok(fp | prov_flags(task) | prov_flags(entity)))
-		return;
-	if (!prov_should_record(type, task, entity))
-		return;
-	prov_copy_name(task, proc);
-	b = prov_is_current(proc) ? prov_defer_blob(task, proc) : NULL;
-	if (!b || !prov_memory_taken(b, proc)) {
-		prov_flush_current_memory(task, proc);
-		prov_memory_read(b, proc, task);
-	}
-	prov_kernel_link(task);
-	prov_relate(type, task, entity, edge);
-}
-
-/* An entity derived from another. */
-void prov_derives(u64 type, struct prov_node *from, struct prov_node *to,
-		  const struct prov_edge *edge)
-{
-	if (!prov_shape_ok(prov_flags(from) | prov_flags(to)))
-		return;
-	prov_relate(type, from, to, edge);
-}
-
-/* An activity informed another. */
-void prov_informs(u64 type, struct prov_node *from, struct prov_node *to,
-		  const struct prov_edge *edge)
-{
-	if (!prov_shape_ok(prov_flags(from) | prov_flags(to)))
-		return;
-	if (!prov_should_record(type, from, to))
-		return;
-	prov_kernel_link(from);
-	prov_relate(type, from, to, edge);
-	prov_kernel_link(to);
-}
