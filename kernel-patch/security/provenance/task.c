@@ -181,6 +181,8 @@ struct prov_node *prov_current_task(void)
  * The process memory and task of current, refreshed.  False if capture
  * is off or current has no nodes.  @may_sleep: the hook runs in process
  * context and may name the process (never in RCU path walk).
+ * prov_current_repeats below checks that this would refresh nothing:
+ * what this refreshes, it must check.
  */
 bool prov_ctx_current(struct prov_ctx *ctx, bool may_sleep)
 {
