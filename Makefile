@@ -92,11 +92,15 @@ deb-test: release kernel
 # enabled with nothing tracked, one tracked process and whole-system capture
 # (recorder writing W3C), each against the same kernel (built without lock
 # debugging) booted with lsm=capability, interleaved over 5 rounds; writes
-# the kernel table of docs/performance.md.  Slow (10 boots); not part of
-# `make check`.
+# the kernel table of docs/performance.md.  Then the same on one vCPU with
+# time counted in instructions (vm/run --icount 0), which repeats from boot
+# to boot, for the second table.  Slow (20 boots); not part of `make check`.
 bench-kernel: release
-	$(PYTHON) packaging/bench-kernel/bench.py --kernel "$$(kernel-patch/scripts/build-kernel --version $(KERNEL) \
-		--extra-config packaging/bench-kernel/nodebug.config)" \
+	kernel="$$(kernel-patch/scripts/build-kernel --version $(KERNEL) \
+		--extra-config packaging/bench-kernel/nodebug.config)" && \
+	$(PYTHON) packaging/bench-kernel/bench.py --kernel "$$kernel" \
+		--camflow $(CURDIR)/.build/release/camflow --write-doc && \
+	$(PYTHON) packaging/bench-kernel/bench.py --kernel "$$kernel" --icount 0 \
 		--camflow $(CURDIR)/.build/release/camflow --write-doc
 
 # Mixed stress in the VM (packaging/stress/stress.py): MINUTES of file,

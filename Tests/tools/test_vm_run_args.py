@@ -29,3 +29,17 @@ def test_gdb_is_for_one_guest(tmp_path):
     result = run(tmp_path, "--gdb", "1234", "--peer-script", str(peer))
     assert result.returncode != 0
     assert "--gdb is for one guest" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("shift", ["abc", "10", "-1", "", "1.5"])
+def test_icount_needs_a_shift(tmp_path, shift):
+    result = run(tmp_path, "--smp", "1", "--icount", shift)
+    assert result.returncode != 0
+    assert "--icount" in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_icount_needs_one_cpu(tmp_path):
+    result = run(tmp_path, "--icount", "0")
+    assert result.returncode != 0
+    assert "--icount needs --smp 1" in result.stderr, result.stderr

@@ -14,7 +14,8 @@
  * and switches to live output when the backlog is empty; records emitted
  * meanwhile join the end of the backlog, so the order is kept.  When a
  * channel or the boot buffer is full the record is lost and counted (no
- * overwriting).
+ * overwriting), unless the writer can wait: see "Waiting for the reader"
+ * below.
  */
 
 #include <linux/atomic.h>
@@ -30,7 +31,10 @@
 #include <linux/relay.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/spinlock.h>
+#include <linux/task_work.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 
@@ -46,6 +50,10 @@
 #define PROV_BOOT_CHUNK_SIZE	(PAGE_SIZE << 3)
 /* How long the replay waits for the reader when relay is full. */
 #define PROV_DRAIN_WAIT_MS	20
+/* A writer stops waiting when the reader read nothing for this long. */
+#define PROV_STALL_MS		200
+/* Bound of provenance.relay_wait_ms. */
+#define PROV_RELAY_WAIT_MAX_MS	10000
 
 /* Records are packed, 8-byte aligned, from data[0] to data[used]. */
 struct prov_boot_chunk {
@@ -111,6 +119,15 @@ static const struct kernel_param_ops prov_boot_buffer_ops = {
 };
 module_param_cb(boot_buffer, &prov_boot_buffer_ops, &prov_boot_limit, 0444);
 MODULE_PARM_DESC(boot_buffer, "bytes of records kept until relay_conf");
+
+/*
+ * provenance.relay_wait_ms=N: how long, at most, a task whose records
+ * filled a CPU's buffers past half waits for the reader on its way back to
+ * user space (0: never wait, records that find no room are dropped).
+ */
+static unsigned int prov_relay_wait_ms = 1000;
+module_param_named(relay_wait_ms, prov_relay_wait_ms, uint, 0444);
+MODULE_PARM_DESC(relay_wait_ms, "longest wait for the reader per return to user space");
 
 /* The bound in bytes: at most a quarter (default: an eighth) of RAM. */
 static size_t prov_boot_bound(void)
@@ -208,6 +225,8 @@ static void prov_stamp(void *record)
 	p->elt.jiffies = get_jiffies_64();
 }
 
+static void prov_relay_throttle(struct rchan_buf *buf);
+
 /*
  * Write one record to the buffer of a channel on @cpu, or on the current
  * CPU if @cpu is negative.  Only the CPU owning a buffer writes to it,
@@ -229,6 +248,8 @@ static void prov_relay_out_cpu(const void *record, int cpu)
 		buf = *per_cpu_ptr(chan->buf, cpu);
 	if (unlikely(!buf))
 		goto drop;
+	if (cpu < 0)
+		prov_relay_throttle(buf);
 	if (unlikely(buf->offset + len > chan->subbuf_size) &&
 	    !relay_switch_subbuf(buf, len))
 		goto drop;
@@ -408,6 +429,109 @@ static bool prov_relay_headroom(int cpu)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * Waiting for the reader.  A record that finds its CPU's buffer full is
+ * lost, so the tasks that fill the buffers wait for the reader instead, as
+ * audit's backlog does: a task that writes a record into a channel more
+ * than half full queues a task work (once: each CPU remembers the last
+ * task it queued one for) and, on its way back to user space (where it
+ * holds no lock), sleeps until the buffers of that CPU are at most half
+ * full again, for at most provenance.relay_wait_ms.  A record written by a softirq (a packet)
+ * makes the task it interrupted wait: on loopback that is the sender.
+ * Kernel threads, io_uring workers and exiting tasks never wait.  A reader
+ * that reads nothing for PROV_STALL_MS is taken as gone (camflowd
+ * stopped): the waiting task goes on, and nobody waits for that CPU again
+ * until the reader read something, so a dead recorder costs drops, as
+ * before, and not time.
+ */
+struct prov_relay_wait {
+	struct callback_head work;
+	unsigned int cpu;
+};
+
+/* prov_relay_consumed() of a CPU when its reader was last found stalled. */
+static DEFINE_PER_CPU(size_t, prov_stall_mark) = SIZE_MAX;
+/* The last task made to wait for a CPU's reader, until its wait ends. */
+static DEFINE_PER_CPU(struct task_struct *, prov_last_waiter);
+
+/*
+ * The reader's progress on both channels of @cpu: sub-buffers consumed and
+ * bytes read from the current one; changes with every read(2).
+ */
+static size_t prov_relay_consumed(unsigned int cpu)
+{
+	struct rchan *chans[] = { prov_chan, prov_long_chan };
+	struct rchan_buf *buf;
+	size_t sum = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(chans); i++) {
+		buf = *per_cpu_ptr(chans[i]->buf, cpu);
+		if (buf)
+			sum += READ_ONCE(buf->subbufs_consumed) +
+			       READ_ONCE(buf->bytes_consumed);
+	}
+	return sum;
+}
+
+static void prov_relay_wait_fn(struct callback_head *work)
+{
+	struct prov_relay_wait *w = container_of(work, struct prov_relay_wait,
+						 work);
+	unsigned int cpu = w->cpu;
+	unsigned long end, stall;
+	size_t consumed, now;
+
+	kfree(w);
+	/* From here on, records of this task may make it wait again. */
+	cmpxchg(per_cpu_ptr(&prov_last_waiter, cpu), current, NULL);
+	end = jiffies + msecs_to_jiffies(min_t(unsigned int, prov_relay_wait_ms,
+					     PROV_RELAY_WAIT_MAX_MS));
+	stall = jiffies + msecs_to_jiffies(PROV_STALL_MS);
+	consumed = prov_relay_consumed(cpu);
+	while (!prov_relay_headroom(cpu) && time_before(jiffies, end) &&
+	       !fatal_signal_pending(current)) {
+		now = prov_relay_consumed(cpu);
+		if (now != consumed) {
+			consumed = now;
+			stall = jiffies + msecs_to_jiffies(PROV_STALL_MS);
+		} else if (time_after(jiffies, stall)) {
+			per_cpu(prov_stall_mark, cpu) = consumed;
+			break;
+		}
+		usleep_range(200, 1000);
+	}
+}
+
+/*
+ * Called with interrupts off by the CPU that owns @buf, before each record
+ * it writes there: a few loads unless the buffer is more than half full.
+ */
+static void prov_relay_throttle(struct rchan_buf *buf)
+{
+	struct prov_relay_wait *w;
+	unsigned int cpu = buf->cpu;
+
+	if (buf->subbufs_produced - buf->subbufs_consumed <=
+	    buf->chan->n_subbufs / 2 || !prov_relay_wait_ms)
+		return;
+	if (in_nmi() ||
+	    current->flags & (PF_KTHREAD | PF_IO_WORKER | PF_EXITING))
+		return;
+	if (__this_cpu_read(prov_last_waiter) == current ||
+	    __this_cpu_read(prov_stall_mark) == prov_relay_consumed(cpu))
+		return;
+	w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
+	if (!w)
+		return;
+	init_task_work(&w->work, prov_relay_wait_fn);
+	w->cpu = cpu;
+	if (task_work_add(current, &w->work, TWA_RESUME))
+		kfree(w);
+	else
+		__this_cpu_write(prov_last_waiter, current);
 }
 
 /*
