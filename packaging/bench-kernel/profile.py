@@ -168,6 +168,9 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=40,
                         help="functions to print (0: every function)")
     parser.add_argument("--timeout", type=int, default=300, help="limit for the boot, seconds")
+    parser.add_argument("--icount", type=int, choices=range(10), metavar="SHIFT",
+                        help="one vCPU, time counted in instructions (vm/run --icount): "
+                             "samples then fall in proportion to instructions executed")
     args = parser.parse_args()
     system_map = Path(args.kernel).with_name("System.map")
     if not system_map.is_file():
@@ -188,6 +191,8 @@ def main() -> int:
                    "--out", str(out), "--bin", str(binary), "--kernel", args.kernel,
                    "--camflow", args.camflow, "--gdb", str(port),
                    "--timeout", str(args.timeout + args.seconds + 60)]
+        if args.icount is not None:
+            command += ["--smp", "1", "--icount", str(args.icount)]
         if args.mode == "baseline":
             command += ["--append", "lsm=capability nokaslr"]
         else:

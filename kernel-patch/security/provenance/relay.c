@@ -48,8 +48,15 @@
 #define PROV_DRAIN_BATCH	256
 /* Boot buffer chunk: an order-3 allocation holds at least 3 records. */
 #define PROV_BOOT_CHUNK_SIZE	(PAGE_SIZE << 3)
-/* How long the replay waits for the reader when relay is full. */
-#define PROV_DRAIN_WAIT_MS	20
+/*
+ * How long the replay waits for the reader when relay is full: from
+ * PROV_DRAIN_WAIT_MIN_US, doubling up to PROV_DRAIN_WAIT_MAX_US while the
+ * reader makes no room (camflowd not started yet), back to the minimum as
+ * soon as it does, so that a busy boot's backlog drains at the reader's
+ * pace and not at one buffer per sleep.
+ */
+#define PROV_DRAIN_WAIT_MIN_US	500
+#define PROV_DRAIN_WAIT_MAX_US	20000
 /* A writer stops waiting when the reader read nothing for this long. */
 #define PROV_STALL_MS		200
 /* Bound of provenance.relay_wait_ms. */
@@ -588,6 +595,8 @@ static void prov_drain_work_fn(struct work_struct *work)
 	LIST_HEAD(done);
 	bool empty, full;
 	u64 records, bytes, lost;
+	unsigned long wait_us = PROV_DRAIN_WAIT_MIN_US;
+	size_t consumed = SIZE_MAX, now;
 
 	do {
 		spin_lock_irqsave(&prov_boot_lock, flags);
@@ -600,10 +609,18 @@ static void prov_drain_work_fn(struct work_struct *work)
 			list_del(&c->list);
 			kfree(c);
 		}
-		if (full)
-			msleep(PROV_DRAIN_WAIT_MS);
-		else
+		if (!full) {
 			cond_resched();
+			continue;
+		}
+		now = prov_relay_consumed(prov_drain_cpu);
+		if (now != consumed)
+			wait_us = PROV_DRAIN_WAIT_MIN_US;
+		else
+			wait_us = min_t(unsigned long, 2 * wait_us,
+					PROV_DRAIN_WAIT_MAX_US);
+		consumed = now;
+		usleep_range(wait_us, 2 * wait_us);
 	} while (!empty);
 	pr_info("boot buffer replayed: %llu records (%llu bytes), %llu lost (bound %zu bytes)\n",
 		records, bytes, lost, prov_boot_bound());
