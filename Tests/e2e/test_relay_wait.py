@@ -58,7 +58,7 @@ def not_waiting(run_vm, prov_bench):
 
 def test_waiting_writers_lose_nothing(waiting):
     explain = waiting["run"].explain()
-    assert waiting["wait_ms"] == "1000", explain
+    assert waiting["wait_ms"] == "5000", explain
     assert set(waiting["bench"]) == {"pipe", "unix", "tcp"}, explain
     for op, (_, records, dropped) in waiting["bench"].items():
         assert float(records) > 5 and dropped == "0", (op, explain)

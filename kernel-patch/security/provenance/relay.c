@@ -58,7 +58,7 @@
 #define PROV_DRAIN_WAIT_MIN_US	500
 #define PROV_DRAIN_WAIT_MAX_US	20000
 /* A writer stops waiting when the reader read nothing for this long. */
-#define PROV_STALL_MS		200
+#define PROV_STALL_MS		1000
 /* Bound of provenance.relay_wait_ms. */
 #define PROV_RELAY_WAIT_MAX_MS	10000
 
@@ -132,7 +132,7 @@ MODULE_PARM_DESC(boot_buffer, "bytes of records kept until relay_conf");
  * filled a CPU's buffers past half waits for the reader on its way back to
  * user space (0: never wait, records that find no room are dropped).
  */
-static unsigned int prov_relay_wait_ms = 1000;
+static unsigned int prov_relay_wait_ms = 5000;
 module_param_named(relay_wait_ms, prov_relay_wait_ms, uint, 0444);
 MODULE_PARM_DESC(relay_wait_ms, "longest wait for the reader per return to user space");
 
@@ -445,9 +445,10 @@ static bool prov_relay_headroom(int cpu)
  * than half full queues a task work (once: each CPU remembers the last
  * task it queued one for) and, on its way back to user space (where it
  * holds no lock), sleeps until the buffers of that CPU are at most half
- * full again, for at most provenance.relay_wait_ms.  A record written by a softirq (a packet)
- * makes the task it interrupted wait: on loopback that is the sender.
- * Kernel threads, io_uring workers and exiting tasks never wait.  A reader
+ * full again, for at most provenance.relay_wait_ms.  Records written by
+ * interrupts (packets) make nobody wait: the task they interrupt may be
+ * the reader itself.  Kernel threads, io_uring workers and exiting tasks
+ * never wait either.  A reader
  * that reads nothing for PROV_STALL_MS is taken as gone (camflowd
  * stopped): the waiting task goes on, and nobody waits for that CPU again
  * until the reader read something, so a dead recorder costs drops, as
@@ -524,7 +525,7 @@ static void prov_relay_throttle(struct rchan_buf *buf)
 	if (buf->subbufs_produced - buf->subbufs_consumed <=
 	    buf->chan->n_subbufs / 2 || !prov_relay_wait_ms)
 		return;
-	if (in_nmi() ||
+	if (!in_task() ||
 	    current->flags & (PF_KTHREAD | PF_IO_WORKER | PF_EXITING))
 		return;
 	if (__this_cpu_read(prov_last_waiter) == current ||
