@@ -448,19 +448,19 @@ static bool prov_relay_headroom(int cpu)
  * full again, for at most provenance.relay_wait_ms.  Records written by
  * interrupts (packets) make nobody wait: the task they interrupt may be
  * the reader itself.  Kernel threads, io_uring workers and exiting tasks
- * never wait either.  A reader
- * that reads nothing for PROV_STALL_MS is taken as gone (camflowd
- * stopped): the waiting task goes on, and nobody waits for that CPU again
- * until the reader read something, so a dead recorder costs drops, as
- * before, and not time.
+ * never wait either.  A reader that reads nothing for PROV_STALL_MS is
+ * taken as gone (camflowd stopped) or as waiting for the waiting task
+ * (a local MQTT broker that is itself recorded): the task goes on, and
+ * nobody waits for that CPU again until its buffers are back at half
+ * full, so a dead recorder costs drops, as before, and not time.
  */
 struct prov_relay_wait {
 	struct callback_head work;
 	unsigned int cpu;
 };
 
-/* prov_relay_consumed() of a CPU when its reader was last found stalled. */
-static DEFINE_PER_CPU(size_t, prov_stall_mark) = SIZE_MAX;
+/* Set when a CPU's reader stalled, until its buffers are half full again. */
+static DEFINE_PER_CPU(bool, prov_reader_stalled);
 /* The last task made to wait for a CPU's reader, until its wait ends. */
 static DEFINE_PER_CPU(struct task_struct *, prov_last_waiter);
 
@@ -506,7 +506,7 @@ static void prov_relay_wait_fn(struct callback_head *work)
 			consumed = now;
 			stall = jiffies + msecs_to_jiffies(PROV_STALL_MS);
 		} else if (time_after(jiffies, stall)) {
-			per_cpu(prov_stall_mark, cpu) = consumed;
+			per_cpu(prov_reader_stalled, cpu) = true;
 			break;
 		}
 		usleep_range(200, 1000);
@@ -515,21 +515,26 @@ static void prov_relay_wait_fn(struct callback_head *work)
 
 /*
  * Called with interrupts off by the CPU that owns @buf, before each record
- * it writes there: a few loads unless the buffer is more than half full.
+ * it writes there: three loads and a compare unless the buffer is more
+ * than half full or the reader stalled.
  */
 static void prov_relay_throttle(struct rchan_buf *buf)
 {
 	struct prov_relay_wait *w;
 	unsigned int cpu = buf->cpu;
 
+	if (unlikely(__this_cpu_read(prov_reader_stalled))) {
+		if (!prov_relay_headroom(cpu))
+			return;
+		__this_cpu_write(prov_reader_stalled, false);
+	}
 	if (buf->subbufs_produced - buf->subbufs_consumed <=
 	    buf->chan->n_subbufs / 2 || !prov_relay_wait_ms)
 		return;
 	if (!in_task() ||
 	    current->flags & (PF_KTHREAD | PF_IO_WORKER | PF_EXITING))
 		return;
-	if (__this_cpu_read(prov_last_waiter) == current ||
-	    __this_cpu_read(prov_stall_mark) == prov_relay_consumed(cpu))
+	if (__this_cpu_read(prov_last_waiter) == current)
 		return;
 	w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
 	if (!w)
