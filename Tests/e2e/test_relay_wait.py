@@ -35,12 +35,20 @@ def prov_bench(compile_static):
                           "-I", str(TOP / "kernel-patch" / "include" / "uapi"))
 
 
-def boot(run_vm, prov_bench, append=""):
-    extra = ["--smp", "1", "--icount", "0", "--bin", str(prov_bench)]
+def run_mode(run_vm, prov_bench, tmp_path_factory, mode, append=""):
+    """One boot of workloads/relay_wait.sh in MODE (slow or stopped)."""
+    extra_dir = tmp_path_factory.mktemp(f"relay-{mode}-extra")
+    (extra_dir / "mode").write_text(mode + "\n")
+    extra = ["--smp", "1", "--icount", "0", "--bin", str(prov_bench), "--add", str(extra_dir)]
     if append:
         extra += ["--append", append]
     run = run_vm("relay_wait.sh", *extra, timeout=900)
     assert run.returncode == 0, run.explain()
+    return run
+
+
+def boot(run_vm, prov_bench, tmp_path_factory, append=""):
+    run = run_mode(run_vm, prov_bench, tmp_path_factory, "slow", append)
     counters = dict(line.split() for line in run.text("counters.txt").splitlines())
     bench = {line.split()[0]: line.split()[1:] for line in run.text("bench.txt").splitlines()}
     stopped = STOPPED.search(run.text("camflowd.log"))
@@ -50,13 +58,13 @@ def boot(run_vm, prov_bench, append=""):
 
 
 @pytest.fixture(scope="module")
-def waiting(run_vm, prov_bench):
-    return boot(run_vm, prov_bench)
+def waiting(run_vm, prov_bench, tmp_path_factory):
+    return boot(run_vm, prov_bench, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
-def not_waiting(run_vm, prov_bench):
-    return boot(run_vm, prov_bench, "provenance.relay_wait_ms=0")
+def not_waiting(run_vm, prov_bench, tmp_path_factory):
+    return boot(run_vm, prov_bench, tmp_path_factory, "provenance.relay_wait_ms=0")
 
 
 def test_waiting_writers_lose_nothing(waiting):
@@ -81,11 +89,8 @@ def test_without_waiting_the_same_load_drops(not_waiting):
 
 
 @pytest.fixture(scope="module")
-def stopped_recorder(run_vm, prov_bench):
-    run = run_vm("relay_stopped.sh", "--smp", "1", "--icount", "0", "--bin", str(prov_bench),
-                 timeout=600)
-    assert run.returncode == 0, run.explain()
-    return run
+def stopped_recorder(run_vm, prov_bench, tmp_path_factory):
+    return run_mode(run_vm, prov_bench, tmp_path_factory, "stopped")
 
 
 def test_a_stopped_recorder_costs_drops_not_a_hung_system(stopped_recorder):
