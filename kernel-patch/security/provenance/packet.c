@@ -15,6 +15,12 @@
  *
  * Everything here runs in softirq or with bottom halves disabled: no
  * sleeping, no current, only sockets the caller holds.
+ *
+ * Economy rule 7 (docs/design.md): a packet from one socket of this host
+ * to another (loopback) is written once.  Each CPU remembers the last
+ * packet nodes it wrote at LOCAL_OUT; loopback delivers a packet on the
+ * CPU that sent it, and its receive_packet edge then comes from the node
+ * already written instead of writing it a second time.
  */
 
 #include <linux/in.h>
@@ -53,6 +59,55 @@ struct prov_digest {
 	u32 w[PROV_DIGEST_WORDS];
 	unsigned int n;
 };
+
+#define PROV_SENT_PACKETS	8	/* packet nodes each CPU remembers */
+
+struct prov_sent_packet {
+	union prov_identifier id;
+	union prov_identifier name_id;	/* sender's boot and machine (label) */
+	u32 len;
+	u32 epoch;
+};
+
+struct prov_sent_packets {
+	struct prov_sent_packet slot[PROV_SENT_PACKETS];
+	unsigned int next;
+};
+
+static DEFINE_PER_CPU(struct prov_sent_packets, prov_sent_packets);
+
+static bool prov_same_packet(const struct prov_sent_packet *s,
+			     const struct prov_packet_record *p, u32 epoch)
+{
+	return s->epoch == epoch && s->len == p->len &&
+	       !memcmp(&s->id, &p->elt.identifier, sizeof(s->id)) &&
+	       !memcmp(&s->name_id, &p->node.name_id, sizeof(s->name_id));
+}
+
+/* The packet node @p was written on its way out of this CPU. */
+static void prov_remember_sent(const struct prov_packet_record *p, u32 epoch)
+{
+	struct prov_sent_packets *sent = this_cpu_ptr(&prov_sent_packets);
+	struct prov_sent_packet *s = &sent->slot[sent->next];
+
+	sent->next = (sent->next + 1) % PROV_SENT_PACKETS;
+	s->id = p->elt.identifier;
+	s->name_id = p->node.name_id;
+	s->len = p->len;
+	s->epoch = epoch;
+}
+
+/* True if this CPU wrote the packet node @p at LOCAL_OUT in @epoch. */
+static bool prov_was_sent_here(const struct prov_packet_record *p, u32 epoch)
+{
+	struct prov_sent_packets *sent = this_cpu_ptr(&prov_sent_packets);
+	int i;
+
+	for (i = 0; i < PROV_SENT_PACKETS; i++)
+		if (prov_same_packet(&sent->slot[i], p, epoch))
+			return true;
+	return false;
+}
 
 /* A big-endian 32-bit word at any alignment. */
 static u32 prov_be32(const u8 *p)
@@ -297,7 +352,7 @@ bool prov_packet_record_label(struct prov_node *sock, struct sk_buff *skb,
 {
 	struct prov_packet_identifier *id;
 	struct prov_node packet;
-	u32 len = 0, f;
+	u32 len = 0, f, epoch;
 	int version;
 	u8 op = 0;
 
@@ -340,8 +395,15 @@ bool prov_packet_record_label(struct prov_node *sock, struct sk_buff *skb,
 	} else {
 		label = NULL;
 	}
-	if (!ingress)
+	epoch = prov_current_epoch();
+	if (!ingress) {
 		prov_derives(RL_SND_PACKET, sock, &packet, NULL);
+		if (packet.recorded_epoch == epoch && prov_economy())
+			prov_remember_sent(&packet.rec.packet, epoch);
+	} else if (prov_economy() && prov_was_sent_here(&packet.rec.packet, epoch)) {
+		/* loopback: the node written at LOCAL_OUT, not again */
+		packet.recorded_epoch = epoch;
+	}
 	if (f & PROV_FLAG_RECORD_PACKET)
 		prov_packet_content(&packet, skb, len);
 	if (ingress)
