@@ -90,11 +90,12 @@ deb-test: release kernel
 
 # Kernel overhead: a system-call microbenchmark in the VM under capture off,
 # enabled with nothing tracked, one tracked process and whole-system capture
-# (recorder writing W3C), each against the same kernel (built without lock
-# debugging) booted with lsm=capability, interleaved over 5 rounds; writes
+# (recorder writing W3C) and whole-system with a reader that discards the
+# records (the kernel's share), each against the same kernel (built without
+# lock debugging) booted with lsm=capability, interleaved over 5 rounds; writes
 # the kernel table of docs/performance.md.  Then the same on one vCPU with
 # time counted in instructions (vm/run --icount 0), which repeats from boot
-# to boot, for the second table.  Slow (20 boots); not part of `make check`.
+# to boot, for the second table.  Slow (30 boots); not part of `make check`.
 bench-kernel: release
 	kernel="$$(kernel-patch/scripts/build-kernel --version $(KERNEL) \
 		--extra-config packaging/bench-kernel/nodebug.config)" && \

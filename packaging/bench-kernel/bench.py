@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Kernel overhead microbenchmark (`make bench-kernel`).
 
-Builds packaging/bench-kernel/prov-bench.c statically, then for each round
-boots the provenance kernel twice under packaging/vm/run, interleaved:
+Builds packaging/bench-kernel/prov-bench.c and prov-drain.c statically,
+then for each round boots the provenance kernel three times under
+packaging/vm/run, interleaved:
 
   baseline   the same kernel booted with lsm=capability (no provenance LSM)
   provenance the modes off (capture disabled), untracked (enabled, nothing
              tracked), tracked (one tracked process), whole (whole-system
              capture, the recorder writing W3C PROV-JSON to its log);
              the first three rotate from round to round, whole runs last
+  kernel     whole-system capture with prov-drain, which reads the relay
+             files and throws the records away, in place of the recorder
+             (vm/run --no-recorder): the kernel's share of "whole"
 
 Prints, per operation, the median time per operation of each mode, its
 ratio to the baseline median, the kernel records per operation (securityfs
@@ -29,7 +33,7 @@ from pathlib import Path
 
 TOP = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-MODES = ("off", "untracked", "tracked", "whole")
+MODES = ("off", "untracked", "tracked", "kernel", "whole")
 ROTATING = ("off", "untracked", "tracked")
 LABELS = {"open+close": "open+close", "stat": "stat", "fstat": "fstat",
           "read4k": "read 4 KiB", "write4k": "write 4 KiB", "fork+exit": "fork+exit",
@@ -41,27 +45,39 @@ ICOUNT_BEGIN = "<!-- bench-kernel icount table begin -->"
 ICOUNT_END = "<!-- bench-kernel icount table end -->"
 
 
-def build_bench(work: Path) -> Path:
-    binary = work / "prov-bench"
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
-                    "-I", str(TOP / "kernel-patch" / "include" / "uapi"),
-                    "-o", str(binary), str(HERE / "prov-bench.c")], check=True)
-    return binary
+def build_bench(work: Path) -> list:
+    """prov-bench and prov-drain, static, in WORK."""
+    binaries = []
+    for name in ("prov-bench", "prov-drain"):
+        binary = work / name
+        subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-pthread",
+                        "-I", str(TOP / "kernel-patch" / "include" / "uapi"),
+                        "-o", str(binary), str(HERE / f"{name}.c")], check=True)
+        binaries.append(binary)
+    return binaries
 
 
-def boot(args, work: Path, name: str, modes: list, baseline: bool) -> list:
-    """One VM boot running modes; returns (mode, op, ns, records, dropped) rows."""
+def boot(args, work: Path, name: str, modes: list, kind: str) -> list:
+    """One VM boot running modes; returns (mode, op, ns, records, dropped) rows.
+    KIND: baseline (lsm=capability), provenance (camflowd recording) or
+    kernel (prov-drain reading the relay files instead of camflowd)."""
     extra = work / f"{name}-extra"
     extra.mkdir()
     (extra / "modes").write_text("".join(m + "\n" for m in modes))
     (extra / "scale").write_text(f"{args.scale}\n")
+    if kind == "kernel":
+        (extra / "drain").write_text("1\n")
     out = work / name
     command = [str(TOP / "packaging" / "vm" / "run"), "--script", str(HERE / "guest.sh"),
-               "--out", str(out), "--add", str(extra), "--bin", str(args.bench_binary),
-               "--kernel", args.kernel, "--camflow", args.camflow,
-               "--timeout", str(args.timeout)]
-    if baseline:
+               "--out", str(out), "--add", str(extra)]
+    for binary in args.bench_binaries:
+        command += ["--bin", str(binary)]
+    command += ["--kernel", args.kernel, "--camflow", args.camflow,
+                "--timeout", str(args.timeout)]
+    if kind == "baseline":
         command += ["--append", "lsm=capability"]
+    elif kind == "kernel":
+        command += ["--no-recorder"]
     if args.icount is not None:
         command += ["--smp", "1", "--icount", str(args.icount)]
     result = subprocess.run(command, capture_output=True, text=True)
@@ -86,9 +102,9 @@ def boot(args, work: Path, name: str, modes: list, baseline: bool) -> list:
 
 def table(times, records, dropped) -> str:
     lines = ["| operation | baseline (µs) | capture off | enabled, nothing tracked "
-             "| one tracked process | whole-system | records/op (tracked, whole) "
-             "| dropped (whole) |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| one tracked process | whole-system, kernel only | whole-system "
+             "| records/op (tracked, whole) | dropped (kernel only, whole) |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for op, label in LABELS.items():
         base = statistics.median(times[("baseline", op)])
         cells = [f"{base / 1000:.1f}"]
@@ -97,7 +113,7 @@ def table(times, records, dropped) -> str:
         tracked = statistics.median(records[("tracked", op)])
         whole = statistics.median(records[("whole", op)])
         cells.append(f"{tracked:.2f}, {whole:.2f}")
-        cells.append(str(sum(dropped[("whole", op)])))
+        cells.append(f'{sum(dropped[("kernel", op)])}, {sum(dropped[("whole", op)])}')
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -145,19 +161,18 @@ def main() -> int:
     args.keep = bool(args.work)
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="bench-kernel."))
     work.mkdir(parents=True, exist_ok=True)
-    args.bench_binary = build_bench(work)
+    args.bench_binaries = build_bench(work)
     times, records, dropped = defaultdict(list), defaultdict(list), defaultdict(list)
     try:
         for r in range(args.rounds):
             shift = r % len(ROTATING)
             order = list(ROTATING[shift:] + ROTATING[:shift]) + ["whole"]
-            boots = [("baseline", ["baseline"], True), ("provenance", order, False)]
-            if r % 2:
-                boots.reverse()
-            for name, modes, baseline in boots:
+            boots = [("baseline", ["baseline"]), ("provenance", order), ("kernel", ["kernel"])]
+            boots = boots[r % 3:] + boots[:r % 3]
+            for name, modes in boots:
                 print(f"round {r + 1}/{args.rounds}: {name} boot ({', '.join(modes)})",
                       file=sys.stderr, flush=True)
-                for mode, op, ns, rec, drop in boot(args, work, f"r{r}-{name}", modes, baseline):
+                for mode, op, ns, rec, drop in boot(args, work, f"r{r}-{name}", modes, name):
                     times[(mode, op)].append(ns)
                     records[(mode, op)].append(rec)
                     dropped[(mode, op)].append(drop)

@@ -3,9 +3,16 @@
 # workload).  /opt/extra/modes lists the modes to run, in order, one a
 # line; /opt/extra/scale the iteration scale.  Each mode sets the capture
 # policy through securityfs, runs prov-bench and appends its lines,
-# prefixed with the mode, to /out/bench.txt.
+# prefixed with the mode, to /out/bench.txt.  /opt/extra/drain: the boot
+# has no recorder (vm/run --no-recorder) and prov-drain reads the relay
+# files from the start (mode "kernel").
 prov=/sys/kernel/security/provenance
 scale=$(cat /opt/extra/scale 2>/dev/null || echo 1)
+drain=""
+if [ -e /opt/extra/drain ]; then
+	prov-drain 2>/out/drain.txt &
+	drain=$!
+fi
 set_policy() {
 	printf '%s' "$1" >"$prov/enable" && printf '%s' "$2" >"$prov/all"
 }
@@ -30,6 +37,12 @@ while read -r mode; do
 	untracked) set_policy 1 0 || exit 1 ;;
 	tracked) set_policy 1 0 || exit 1; track=--track ;;
 	whole) set_policy 1 1 || exit 1 ;;
+	kernel)
+		[ -n "$drain" ] && kill -0 "$drain" || {
+			echo "guest.sh: mode kernel needs prov-drain (/opt/extra/drain)" >&2
+			exit 2
+		}
+		set_policy 1 1 || exit 1 ;;
 	*) echo "guest.sh: unknown mode '$mode'" >&2; exit 2 ;;
 	esac
 	# Nothing tracked must mean a closed gate: objects a tracked mode left
@@ -56,4 +69,7 @@ while read -r mode; do
 done </opt/extra/modes
 # whole-system capture back on for the rest of the boot
 [ -d "$prov" ] && set_policy 1 1
+if [ -n "$drain" ]; then
+	kill "$drain" && wait "$drain" || exit 1
+fi
 exit 0

@@ -178,7 +178,7 @@ def main() -> int:
     symbols = Symbols(system_map)
     with tempfile.TemporaryDirectory(prefix="camflow-profile-") as tmp:
         work = Path(tmp)
-        binary = build_bench(work)
+        binary = build_bench(work)[0]  # prov-bench
         script = work / "guest.sh"
         script.write_text(GUEST.format(mode=args.mode, op=args.op, mark=MARK,
                                        seconds=args.seconds + 30))
