@@ -40,6 +40,8 @@ baseline) ;;
 off) printf 0 >$prov/enable && printf 0 >$prov/all || exit 1 ;;
 untracked|tracked) printf 1 >$prov/enable && printf 0 >$prov/all || exit 1 ;;
 whole) printf 1 >$prov/enable && printf 1 >$prov/all || exit 1 ;;
+kernel) printf 1 >$prov/enable && printf 1 >$prov/all || exit 1
+	prov-drain 2>/dev/null & ;;
 esac
 track=""
 [ "{mode}" = tracked ] && track=--track
@@ -161,7 +163,9 @@ def main() -> int:
     parser.add_argument("--kernel", required=True, help="bzImage (System.map beside it)")
     parser.add_argument("--camflow", required=True, help="release camflow binary")
     parser.add_argument("--mode", default="whole",
-                        choices=("baseline", "off", "untracked", "tracked", "whole"))
+                        choices=("baseline", "off", "untracked", "tracked", "whole", "kernel"),
+                        help="kernel: whole-system capture with prov-drain, which discards "
+                             "the records, in place of the recorder")
     parser.add_argument("--op", default="stat", help="prov-bench operation")
     parser.add_argument("--seconds", type=int, default=20, help="sampling time")
     parser.add_argument("--interval", type=float, default=4.0, help="milliseconds between samples")
@@ -178,7 +182,7 @@ def main() -> int:
     symbols = Symbols(system_map)
     with tempfile.TemporaryDirectory(prefix="camflow-profile-") as tmp:
         work = Path(tmp)
-        binary = build_bench(work)[0]  # prov-bench
+        binaries = build_bench(work)  # prov-bench, prov-drain
         script = work / "guest.sh"
         script.write_text(GUEST.format(mode=args.mode, op=args.op, mark=MARK,
                                        seconds=args.seconds + 30))
@@ -188,9 +192,13 @@ def main() -> int:
         probe.close()
         out = work / "out"
         command = [str(TOP / "packaging" / "vm" / "run"), "--script", str(script),
-                   "--out", str(out), "--bin", str(binary), "--kernel", args.kernel,
+                   "--out", str(out), "--kernel", args.kernel,
                    "--camflow", args.camflow, "--gdb", str(port),
                    "--timeout", str(args.timeout + args.seconds + 60)]
+        for binary in binaries:
+            command += ["--bin", str(binary)]
+        if args.mode == "kernel":
+            command += ["--no-recorder"]
         if args.icount is not None:
             command += ["--smp", "1", "--icount", str(args.icount)]
         if args.mode == "baseline":
