@@ -4,7 +4,10 @@
  *
  *   readops CHANNEL real|control DIR
  *
- * CHANNEL is pipe, fifo, unix_stream, unix_dgram or tcp.  The process sets
+ * CHANNEL is pipe, fifo, unix_stream, unix_dgram or tcp, or pipe_aio or
+ * pipe_uring: a pipe whose reader reads through Linux AIO (io_submit,
+ * IOCB_CMD_PREAD) or io_uring (IORING_OP_READ) instead of read(2).  The
+ * process sets
  * the channel up, then starts two children: a reader and a writer; neither
  * is the other's ancestor.  The writer opens or connects its end first
  * (so that no open or connect carries the input), then reads
@@ -21,12 +24,17 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/aio_abi.h>
+#include <linux/io_uring.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -150,6 +158,101 @@ static void pipe_writer(void *arg)
 	writer_wait();
 	write_all(fds[1], buf, n);
 	writer_done();
+}
+
+/* --- pipe read through AIO and io_uring --------------------------- */
+
+/* One IOCB_CMD_PREAD of @fd, waited for: what it returned. */
+static ssize_t aio_read_once(int fd, char *buf, size_t size)
+{
+	aio_context_t ctx = 0;
+	struct iocb cb = { 0 };
+	struct iocb *cbs[1] = { &cb };
+	struct io_event ev;
+
+	if (syscall(__NR_io_setup, 1, &ctx))
+		die("io_setup");
+	cb.aio_fildes = fd;
+	cb.aio_lio_opcode = IOCB_CMD_PREAD;
+	cb.aio_buf = (uintptr_t)buf;
+	cb.aio_nbytes = size;
+	if (syscall(__NR_io_submit, ctx, 1, cbs) != 1)
+		die("io_submit");
+	if (syscall(__NR_io_getevents, ctx, 1, 1, &ev, NULL) != 1)
+		die("io_getevents");
+	return ev.res;
+}
+
+static void *ring_map(int ring, size_t size, off_t offset)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, ring, offset);
+
+	if (p == MAP_FAILED)
+		die("mmap io_uring");
+	return p;
+}
+
+/* One IORING_OP_READ of @fd on a ring of its own, waited for. */
+static ssize_t uring_read_once(int fd, char *buf, size_t size)
+{
+	struct io_uring_params p = { 0 };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	unsigned int *tail, *head;
+	char *sq, *cq;
+	int ring;
+
+	ring = syscall(__NR_io_uring_setup, 1, &p);
+	if (ring < 0)
+		die("io_uring_setup");
+	sq = ring_map(ring, p.sq_off.array + p.sq_entries * sizeof(unsigned int),
+		      IORING_OFF_SQ_RING);
+	cq = ring_map(ring, p.cq_off.cqes + p.cq_entries * sizeof(*cqe),
+		      IORING_OFF_CQ_RING);
+	sqe = ring_map(ring, p.sq_entries * sizeof(*sqe), IORING_OFF_SQES);
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = IORING_OP_READ;
+	sqe->fd = fd;
+	sqe->addr = (uintptr_t)buf;
+	sqe->len = size;
+	sqe->off = (uint64_t)-1;	/* the file position: a pipe has none */
+	((unsigned int *)(sq + p.sq_off.array))[0] = 0;
+	tail = (unsigned int *)(sq + p.sq_off.tail);
+	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+	head = (unsigned int *)(cq + p.cq_off.head);
+	tail = (unsigned int *)(cq + p.cq_off.tail);
+	if (syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS,
+		    NULL, 0) < 0)
+		die("io_uring_enter");
+	while (__atomic_load_n(tail, __ATOMIC_ACQUIRE) == *head)
+		if (syscall(__NR_io_uring_enter, ring, 0, 1,
+			    IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+			die("io_uring_enter");
+	cqe = (struct io_uring_cqe *)(cq + p.cq_off.cqes) +
+	      (*head & (p.cq_entries - 1));
+	errno = cqe->res < 0 ? -cqe->res : 0;
+	return cqe->res;
+}
+
+static void pipe_aio_reader(void *arg)
+{
+	int *fds = arg;
+	char buf[BUF_SIZE];
+
+	close(fds[1]);
+	reader_wait();
+	reader_got(buf, aio_read_once(fds[0], buf, sizeof(buf)));
+}
+
+static void pipe_uring_reader(void *arg)
+{
+	int *fds = arg;
+	char buf[BUF_SIZE];
+
+	close(fds[1]);
+	reader_wait();
+	reader_got(buf, uring_read_once(fds[0], buf, sizeof(buf)));
 }
 
 /* --- fifo: the writer connects by the FIFO's path ----------------- */
@@ -304,17 +407,28 @@ int main(int argc, char **argv)
 	pid_t r, w;
 
 	if (argc != 4 || (strcmp(argv[2], "real") && strcmp(argv[2], "control"))) {
-		fprintf(stderr, "usage: readops pipe|fifo|unix_stream|unix_dgram|tcp real|control DIR\n");
+		fprintf(stderr, "usage: readops pipe|pipe_aio|pipe_uring|fifo|unix_stream|unix_dgram|tcp real|control DIR\n");
 		return 2;
 	}
 	channel = argv[1];
 	mode = argv[2];
 	dir = argv[3];
 	real = !strcmp(mode, "real");
-	if (!strcmp(channel, "pipe")) {
+	if (!strncmp(channel, "pipe", 4)) {
 		if (pipe(fds))
 			die("pipe");
-		reader = pipe_reader;
+		if (!strcmp(channel, "pipe"))
+			reader = pipe_reader;
+		else if (!strcmp(channel, "pipe_aio"))
+			reader = pipe_aio_reader;
+		else if (!strcmp(channel, "pipe_uring"))
+			reader = pipe_uring_reader;
+		else
+			reader = NULL;
+		if (!reader) {
+			fprintf(stderr, "readops: unknown channel '%s'\n", channel);
+			return 2;
+		}
 		writer = pipe_writer;
 		arg = fds;
 	} else if (!strcmp(channel, "fifo")) {

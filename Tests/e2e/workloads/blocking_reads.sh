@@ -10,7 +10,7 @@ out=/out
 dir=/tmp/reads
 mkdir -p $dir
 : >$out/reads-failed.txt
-for channel in pipe fifo unix_stream unix_dgram tcp; do
+for channel in pipe pipe_aio pipe_uring fifo unix_stream unix_dgram tcp; do
 	for mode in real control; do
 		echo "input of $channel $mode $$" >$dir/in-$channel-$mode
 		echo "late input of $channel $mode $$" >$dir/late-$channel-$mode
