@@ -7,7 +7,8 @@
  * Starts W worker processes that, until N seconds have passed (or, with
  * --ops, each worker did M/W operations), cycle through five operations, each counted when it completed:
  *   file  create, write 4 KiB, close, reopen, read, rename, unlink
- *   pipe  pipe, write, read, close
+ *   pipe  pipe, write, read, close; the read is read(2), a Linux AIO
+ *         read (io_submit) or an io_uring read, in turn
  *   unix  socketpair, send one way, then the other, close
  *   tcp   listen on 127.0.0.1:0, connect, accept, send both ways, close
  *   exec  pipe, fork, the child execs "prov-stress --child" which writes a
@@ -43,6 +44,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "async_read.h"
 
 enum op {
 	OP_FILE, OP_PIPE, OP_UNIX, OP_TCP, OP_EXEC, OP_IPC, OP_MAP, OP_KILL,
@@ -148,13 +151,30 @@ static int round_trip(int a, int b, int both)
 	return 0;
 }
 
-static int op_pipe(int worker)
+/* The @n-th operation of a worker: a pipe message read in one of three ways. */
+static int op_pipe(int worker, long n)
 {
+	char msg[64] = "prov-stress", got[64];
 	int fds[2], rc;
+	ssize_t r;
 
 	if (pipe(fds) < 0)
 		return fail(worker, "pipe"), -1;
-	rc = round_trip(fds[1], fds[0], 0);
+	switch (n / OP_COUNT % 3) {
+	case 0:
+		rc = round_trip(fds[1], fds[0], 0);
+		break;
+	case 1:
+		r = write_all(fds[1], msg, sizeof(msg)) < 0 ? -1 :
+		    aio_read_once(fds[0], got, sizeof(got));
+		rc = r == (ssize_t)sizeof(got) ? 0 : -1;
+		break;
+	default:
+		r = write_all(fds[1], msg, sizeof(msg)) < 0 ? -1 :
+		    uring_read_once(fds[0], got, sizeof(got));
+		rc = r == (ssize_t)sizeof(got) ? 0 : -1;
+		break;
+	}
 	close(fds[0]);
 	close(fds[1]);
 	if (rc < 0)
@@ -429,7 +449,7 @@ static void worker_loop(int worker, time_t deadline, long ops)
 			rc = op_file(worker, n);
 			break;
 		case OP_PIPE:
-			rc = op_pipe(worker);
+			rc = op_pipe(worker, n);
 			break;
 		case OP_UNIX:
 			rc = op_unix(worker);

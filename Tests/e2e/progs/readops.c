@@ -24,20 +24,17 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/aio_abi.h>
-#include <linux/io_uring.h>
 #include <netinet/in.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "../../../packaging/stress/async_read.h"
 
 #define BUF_SIZE 4096
 
@@ -161,79 +158,6 @@ static void pipe_writer(void *arg)
 }
 
 /* --- pipe read through AIO and io_uring --------------------------- */
-
-/* One IOCB_CMD_PREAD of @fd, waited for: what it returned. */
-static ssize_t aio_read_once(int fd, char *buf, size_t size)
-{
-	aio_context_t ctx = 0;
-	struct iocb cb = { 0 };
-	struct iocb *cbs[1] = { &cb };
-	struct io_event ev;
-
-	if (syscall(__NR_io_setup, 1, &ctx))
-		die("io_setup");
-	cb.aio_fildes = fd;
-	cb.aio_lio_opcode = IOCB_CMD_PREAD;
-	cb.aio_buf = (uintptr_t)buf;
-	cb.aio_nbytes = size;
-	if (syscall(__NR_io_submit, ctx, 1, cbs) != 1)
-		die("io_submit");
-	if (syscall(__NR_io_getevents, ctx, 1, 1, &ev, NULL) != 1)
-		die("io_getevents");
-	return ev.res;
-}
-
-static void *ring_map(int ring, size_t size, off_t offset)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_POPULATE, ring, offset);
-
-	if (p == MAP_FAILED)
-		die("mmap io_uring");
-	return p;
-}
-
-/* One IORING_OP_READ of @fd on a ring of its own, waited for. */
-static ssize_t uring_read_once(int fd, char *buf, size_t size)
-{
-	struct io_uring_params p = { 0 };
-	struct io_uring_sqe *sqe;
-	struct io_uring_cqe *cqe;
-	unsigned int *tail, *head;
-	char *sq, *cq;
-	int ring;
-
-	ring = syscall(__NR_io_uring_setup, 1, &p);
-	if (ring < 0)
-		die("io_uring_setup");
-	sq = ring_map(ring, p.sq_off.array + p.sq_entries * sizeof(unsigned int),
-		      IORING_OFF_SQ_RING);
-	cq = ring_map(ring, p.cq_off.cqes + p.cq_entries * sizeof(*cqe),
-		      IORING_OFF_CQ_RING);
-	sqe = ring_map(ring, p.sq_entries * sizeof(*sqe), IORING_OFF_SQES);
-	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = IORING_OP_READ;
-	sqe->fd = fd;
-	sqe->addr = (uintptr_t)buf;
-	sqe->len = size;
-	sqe->off = (uint64_t)-1;	/* the file position: a pipe has none */
-	((unsigned int *)(sq + p.sq_off.array))[0] = 0;
-	tail = (unsigned int *)(sq + p.sq_off.tail);
-	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
-	head = (unsigned int *)(cq + p.cq_off.head);
-	tail = (unsigned int *)(cq + p.cq_off.tail);
-	if (syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS,
-		    NULL, 0) < 0)
-		die("io_uring_enter");
-	while (__atomic_load_n(tail, __ATOMIC_ACQUIRE) == *head)
-		if (syscall(__NR_io_uring_enter, ring, 0, 1,
-			    IORING_ENTER_GETEVENTS, NULL, 0) < 0)
-			die("io_uring_enter");
-	cqe = (struct io_uring_cqe *)(cq + p.cq_off.cqes) +
-	      (*head & (p.cq_entries - 1));
-	errno = cqe->res < 0 ? -cqe->res : 0;
-	return cqe->res;
-}
 
 static void pipe_aio_reader(void *arg)
 {
