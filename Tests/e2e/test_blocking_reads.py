@@ -1,8 +1,9 @@
 """Reads that wait for their data (issue 7): one boot runs progs/readops.c for
 a pipe, a FIFO, a UNIX stream socket, a UNIX datagram socket and a TCP
 connection on 127.0.0.1, and for a pipe read through Linux AIO (io_submit)
-and through io_uring (IORING_OP_READ), which do not go through read(2).  A reader and a writer that are siblings (neither is
-the other's ancestor) share the channel; the writer reads a unique input file
+and through io_uring (IORING_OP_READ), which do not go through read(2).  A
+reader and a writer that are siblings (neither is the other's ancestor)
+share the channel; the writer reads a unique input file
 and writes it into the channel, the reader reads the channel exactly once and
 writes what it got to an output file.
 

@@ -134,6 +134,9 @@ static pid_t start(void (*child)(void *), void *arg)
 
 /* --- pipe ---------------------------------------------------------- */
 
+/* How the pipe's reader reads: read(2), Linux AIO or io_uring. */
+static ssize_t (*pipe_read_once)(int fd, void *buf, size_t size) = read;
+
 static void pipe_reader(void *arg)
 {
 	int *fds = arg;
@@ -141,7 +144,7 @@ static void pipe_reader(void *arg)
 
 	close(fds[1]);
 	reader_wait();
-	reader_got(buf, read(fds[0], buf, sizeof(buf)));
+	reader_got(buf, pipe_read_once(fds[0], buf, sizeof(buf)));
 }
 
 static void pipe_writer(void *arg)
@@ -155,28 +158,6 @@ static void pipe_writer(void *arg)
 	writer_wait();
 	write_all(fds[1], buf, n);
 	writer_done();
-}
-
-/* --- pipe read through AIO and io_uring --------------------------- */
-
-static void pipe_aio_reader(void *arg)
-{
-	int *fds = arg;
-	char buf[BUF_SIZE];
-
-	close(fds[1]);
-	reader_wait();
-	reader_got(buf, aio_read_once(fds[0], buf, sizeof(buf)));
-}
-
-static void pipe_uring_reader(void *arg)
-{
-	int *fds = arg;
-	char buf[BUF_SIZE];
-
-	close(fds[1]);
-	reader_wait();
-	reader_got(buf, uring_read_once(fds[0], buf, sizeof(buf)));
 }
 
 /* --- fifo: the writer connects by the FIFO's path ----------------- */
@@ -341,18 +322,15 @@ int main(int argc, char **argv)
 	if (!strncmp(channel, "pipe", 4)) {
 		if (pipe(fds))
 			die("pipe");
-		if (!strcmp(channel, "pipe"))
-			reader = pipe_reader;
-		else if (!strcmp(channel, "pipe_aio"))
-			reader = pipe_aio_reader;
-		else if (!strcmp(channel, "pipe_uring"))
-			reader = pipe_uring_reader;
-		else
-			reader = NULL;
-		if (!reader) {
+		if (!strcmp(channel, "pipe_aio")) {
+			pipe_read_once = aio_read_once;
+		} else if (!strcmp(channel, "pipe_uring")) {
+			pipe_read_once = uring_read_once;
+		} else if (strcmp(channel, "pipe")) {
 			fprintf(stderr, "readops: unknown channel '%s'\n", channel);
 			return 2;
 		}
+		reader = pipe_reader;
 		writer = pipe_writer;
 		arg = fds;
 	} else if (!strcmp(channel, "fifo")) {
