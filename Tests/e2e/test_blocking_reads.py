@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import opruns
 import provgraph
 
 PROGS = Path(__file__).resolve().parent / "progs"
@@ -45,16 +46,8 @@ EXPECTED_READS = {
 
 
 @pytest.fixture(scope="module")
-def readops(compile_static) -> Path:
-    return compile_static(PROGS / "readops.c")
-
-
-@pytest.fixture(scope="module")
-def run(run_vm, readops):
-    result = run_vm("blocking_reads.sh", "--bin", str(readops), timeout=600)
-    assert result.returncode == 0, result.explain()
-    assert result.text("reads-done.txt").strip() == "done", result.explain()
-    return result
+def run(run_vm, compile_static):
+    return opruns.boot(run_vm, "blocking_reads.sh", compile_static(PROGS / "readops.c"), "reads")
 
 
 @pytest.fixture(scope="module")
@@ -63,15 +56,11 @@ def graph(run) -> provgraph.Graph:
 
 
 def test_every_reader_got_the_data(run):
-    assert run.text("reads-failed.txt").strip() == "", run.text("workload.stderr")[-3000:]
+    opruns.assert_nothing_failed(run, "reads")
 
 
 def test_kernel_log_is_clean(run):
-    dmesg = run.text("dmesg.txt")
-    assert dmesg, "no dmesg.txt"
-    for bad in ("WARNING:", "BUG:", "circular locking", "recursive locking", "inconsistent lock",
-                "lockdep is turned off", "sleeping function called"):
-        assert bad not in dmesg, f"{bad} in the kernel log:\n{dmesg[-4000:]}"
+    opruns.assert_kernel_log_is_clean(run)
 
 
 def named(graph: provgraph.Graph, kind: str, channel: str, mode: str) -> set:

@@ -8,13 +8,12 @@ Processes are told apart by their command line (the `arg` nodes of their
 process memory): `ipcops OP real|control`; receivers are children that
 executed `ipcops HALF ID real|control`.
 """
-import re
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-import provgraph
+import opruns
+from opruns import Processes, flags
 
 TOP = Path(__file__).resolve().parents[2]
 DOC = TOP / "docs" / "graph-model.md"
@@ -24,105 +23,20 @@ OPS = ["kill", "killh", "setuid", "setreuid", "setresuid", "setgid", "setregid",
        "setrlimit", "msg", "shm", "sem", "mq"]
 MODES = ("real", "control")
 RECEIVER = {"msg": "msgrecv", "shm": "shmread", "sem": "semwait", "mq": "mqrecv"}
-MEMORY_LINKS = {"memory_read", "memory_write", "exec_task"}
 SIGTERM, SIGUSR1, PR_SET_NAME, RLIMIT_NOFILE = 15, 10, 15, 7
 
 
 @pytest.fixture(scope="module")
-def ipcops(compile_static) -> Path:
-    return compile_static(PROGS / "ipcops.c")
-
-
-@pytest.fixture(scope="module")
-def run(run_vm, ipcops):
-    result = run_vm("ipc_ops.sh", "--bin", str(ipcops), timeout=600)
-    assert result.returncode == 0, result.explain()
-    assert result.text("ipc-done.txt").strip() == "done", result.explain()
-    return result
+def run(run_vm, compile_static):
+    return opruns.boot(run_vm, "ipc_ops.sh", compile_static(PROGS / "ipcops.c"), "ipc")
 
 
 def test_every_operation_behaved(run):
-    assert run.text("ipc-failed.txt").strip() == "", run.text("workload.stderr")[-3000:]
+    opruns.assert_nothing_failed(run, "ipc")
 
 
 def test_kernel_log_is_clean(run):
-    dmesg = run.text("dmesg.txt")
-    assert dmesg, "no dmesg.txt"
-    for bad in ("WARNING:", "BUG:", "circular locking", "recursive locking", "inconsistent lock",
-                "lockdep is turned off", "sleeping function called"):
-        assert bad not in dmesg, f"{bad} in the kernel log:\n{dmesg[-4000:]}"
-
-
-def flags(relation) -> int:
-    return int(str(relation.attributes.get("cf:flags", "0")), 16)
-
-
-class Processes:
-    """The graph with every kernel object's versions and every process's
-    command line indexed."""
-
-    def __init__(self, path: Path):
-        self.graph = graph = provgraph.Graph.load(path)
-        self.key_of = {n: graph.object_key(n) for n in graph.nodes}
-        self.versions = defaultdict(set)
-        for node_id, key in self.key_of.items():
-            self.versions[key].add(node_id)
-        args = defaultdict(list)
-        for relation in graph.relations:
-            if relation.type == "arg" and relation.receiver in self.key_of:
-                value = graph.nodes.get(relation.sender, {}).get("cf:value", "")
-                args[self.key_of[relation.receiver]].append(
-                    (int(relation.attributes.get("cf:id", 0)), value))
-        self.by_args = defaultdict(set)
-        for key, values in args.items():
-            self.by_args[" ".join(v for _, v in sorted(values))].add(key)
-
-    def all_versions(self, nodes) -> set:
-        return set().union(*(self.versions[self.key_of[n]] for n in nodes if n in self.key_of))
-
-    def memory(self, command: str) -> set:
-        keys = self.by_args.get(command, set())
-        assert len(keys) == 1, f"{len(keys)} processes ran '{command}'"
-        return set(self.versions[next(iter(keys))])
-
-    def memory_like(self, pattern: str) -> set:
-        keys = {k for args, ks in self.by_args.items() if re.fullmatch(pattern, args) for k in ks}
-        assert len(keys) == 1, f"{len(keys)} processes match '{pattern}'"
-        return set(self.versions[next(iter(keys))])
-
-    def tasks_of(self, memory: set) -> set:
-        tasks = set()
-        for node in memory:
-            for r in self.graph.outgoing.get(node, []):
-                if r.type == "memory_read":
-                    tasks.add(r.receiver)
-            for r in self.graph.incoming.get(node, []):
-                if r.type in ("memory_write", "exec_task"):
-                    tasks.add(r.sender)
-        return self.all_versions(tasks)
-
-    def children(self, tasks: set) -> set:
-        found = {r.receiver for t in tasks for r in self.graph.outgoing.get(t, [])
-                 if r.type == "clone"}
-        return self.all_versions(found) - tasks
-
-    def memory_of_tasks(self, tasks: set) -> set:
-        found = set()
-        for t in tasks:
-            for r in self.graph.incoming.get(t, []):
-                if r.type == "memory_read":
-                    found.add(r.sender)
-            for r in self.graph.outgoing.get(t, []):
-                if r.type in MEMORY_LINKS | {"clone_mem"}:
-                    found.add(r.receiver)
-        return self.all_versions(found)
-
-    def edges(self, kind: str, senders: set, receivers=None) -> list:
-        return [r for s in senders for r in self.graph.outgoing.get(s, [])
-                if r.type == kind and (receivers is None or r.receiver in receivers)]
-
-    def version(self, node: str) -> int:
-        return int(self.graph.nodes.get(node, {}).get("cf:version", 0))
+    opruns.assert_kernel_log_is_clean(run)
 
 
 @pytest.fixture(scope="module")
@@ -130,14 +44,12 @@ def procs(run) -> Processes:
     return Processes(run.out / "audit.log")
 
 
-class Op:
-    """The nodes of one run of one operation."""
+class Op(opruns.OpRun):
+    """The nodes of one run of one operation, with the child's memory and
+    the receiver's process."""
 
     def __init__(self, procs: Processes, op: str, mode: str):
-        self.memory = procs.memory(f"ipcops {op} {mode}")
-        self.tasks = procs.tasks_of(self.memory)
-        assert self.tasks, f"no task of ipcops {op} {mode}"
-        self.child_tasks = procs.children(self.tasks)
+        super().__init__(procs, f"ipcops {op} {mode}")
         # a child's memory is made by the parent's task at fork (clone_mem)
         made = {r.receiver for r in procs.edges("clone_mem", self.tasks)}
         self.child_memory = (procs.all_versions(made) |
@@ -218,37 +130,22 @@ def doc_calls() -> dict:
     """op -> relations of the call column, from the tables of the section."""
     text = DOC.read_text()
     section = text.split("## Processes, signals and IPC", 1)[1].split("\n## ", 1)[0]
-    calls = defaultdict(set)
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) != 6 or not cells[1].startswith("`"):
-            continue
-        for op in re.findall(r"`([a-z]+)`", cells[1]):
-            calls[op] |= set(re.findall(r"`([a-z_]+)`", cells[4]))
-    return calls
+    return opruns.doc_table_calls(section)
 
 
 def test_the_doc_table_covers_every_operation():
-    calls = doc_calls()
-    assert set(calls) == set(OPS), f"operations in the doc {sorted(calls)}"
-    for op in OPS:
-        assert calls[op], f"no call relation for {op} in the doc"
+    opruns.assert_doc_covers(doc_calls(), OPS)
 
 
 @pytest.mark.parametrize("op", OPS)
 def test_call_relations_in_the_real_run(procs, op):
-    expected = doc_calls()[op]
-    found = call_relations(procs, op, "real")
-    assert expected <= set(found), f"{op}: the test does not check {expected - set(found)}"
-    for relation in expected | ({"terminate_task"} if op == "exit" else set()):
-        assert found[relation], f"{op} real: no {relation} relation between the nodes of the table"
+    opruns.assert_call_relations(op, doc_calls()[op], call_relations(procs, op, "real"),
+                                 also={"terminate_task"} if op == "exit" else ())
 
 
 @pytest.mark.parametrize("op", OPS)
 def test_no_call_relations_in_the_control_run(procs, op):
-    found = call_relations(procs, op, "control")
-    for relation in doc_calls()[op]:
-        assert not found.get(relation), f"{op} control: {relation} recorded without the call"
+    opruns.assert_no_call_relations(op, doc_calls()[op], call_relations(procs, op, "control"))
 
 
 def test_graph_is_acyclic(procs):
