@@ -12,10 +12,11 @@
  * channels open, a worker replays the backlog into the buffers of one CPU,
  * waiting for the reader to make room, frees each chunk once it is sent,
  * and switches to live output when the backlog is empty; records emitted
- * meanwhile join the end of the backlog, so the order is kept.  When a
- * channel or the boot buffer is full the record is lost and counted (no
- * overwriting), unless the writer can wait: see "Waiting for the reader"
- * below.
+ * meanwhile join the end of the backlog, so the order is kept, and the
+ * tasks writing them wait while the backlog is more than half its bound.
+ * When a channel or the boot buffer is full the record is lost and counted
+ * (no overwriting), unless the writer can wait: see "Waiting for the
+ * reader" below.
  */
 
 #include <linux/atomic.h>
@@ -95,6 +96,8 @@ static unsigned long prov_boot_limit;
 static u64 prov_boot_records;
 static u64 prov_boot_record_bytes;
 static u64 prov_boot_lost;
+/* Bytes replayed from the boot buffer so far: the replay's progress. */
+static u64 prov_boot_replayed;
 /* Set (release) once relay_conf wrote the ids of this boot. */
 static bool prov_configured;
 /* The CPU whose buffers receive the backlog. */
@@ -233,6 +236,7 @@ static void prov_stamp(void *record)
 }
 
 static void prov_relay_throttle(struct rchan_buf *buf);
+static void prov_backlog_throttle(void);
 
 /*
  * Write one record to the buffer of a channel on @cpu, or on the current
@@ -294,7 +298,8 @@ static void prov_boot_keep(const void *record, u32 size)
 		c->used = 0;
 		c->sent = 0;
 		list_add_tail(&c->list, &prov_boot_list);
-		prov_boot_bytes += PROV_BOOT_CHUNK_SIZE;
+		WRITE_ONCE(prov_boot_bytes,
+			   prov_boot_bytes + PROV_BOOT_CHUNK_SIZE);
 	}
 	memcpy((u8 *)c->data + c->used, record, size);
 	c->used += size;
@@ -336,6 +341,7 @@ void prov_emit(void *record)
 		return;
 	}
 	prov_boot_keep(record, size);
+	prov_backlog_throttle();
 	spin_unlock_irqrestore(&prov_boot_lock, flags);
 }
 
@@ -445,22 +451,32 @@ static bool prov_relay_headroom(int cpu)
  * than half full queues a task work (once: each CPU remembers the last
  * task it queued one for) and, on its way back to user space (where it
  * holds no lock), sleeps until the buffers of that CPU are at most half
- * full again, for at most provenance.relay_wait_ms.  Records written by
- * interrupts (packets) make nobody wait: the task they interrupt may be
- * the reader itself.  Kernel threads, io_uring workers and exiting tasks
- * never wait either.  A reader that reads nothing for PROV_STALL_MS is
- * taken as gone (camflowd stopped) or as waiting for the waiting task
- * (a local MQTT broker that is itself recorded): the task goes on, and
- * nobody waits for that CPU again until its buffers are back at half
- * full, so a dead recorder costs drops, as before, and not time.
+ * full again, for at most provenance.relay_wait_ms.  While the boot
+ * buffer is replayed (after relay_conf, before output is live), the same
+ * holds for the backlog: a task whose record joins a backlog more than
+ * half its bound waits until the replay brought it back to half, or
+ * output is live.  Records written by interrupts (packets) make nobody
+ * wait: the task they interrupt may be the reader itself.  Kernel
+ * threads (the replay's worker among them), io_uring workers and exiting
+ * tasks never wait either, nor does anybody before the reader read from
+ * the buffers waited for (camflowd, starting, writes records until it
+ * made itself opaque, and must not wait for its own reading).  A reader
+ * that reads nothing for PROV_STALL_MS is taken as gone (camflowd
+ * stopped) or as waiting for the waiting task (a local MQTT broker that
+ * is itself recorded): the task goes on, and nobody waits for that CPU
+ * (or the backlog) again until it is back at half full, so a dead
+ * recorder costs drops, as before, and not time.
  */
 struct prov_relay_wait {
 	struct callback_head work;
-	unsigned int cpu;
+	unsigned int cpu;	/* the CPU that queued it (whose buffers) */
+	bool backlog;		/* waits for the boot buffer's replay */
 };
 
 /* Set when a CPU's reader stalled, until its buffers are half full again. */
 static DEFINE_PER_CPU(bool, prov_reader_stalled);
+/* Set when the replay stalled, until the backlog is half its bound again. */
+static bool prov_backlog_stalled;
 /* The last task made to wait for a CPU's reader, until its wait ends. */
 static DEFINE_PER_CPU(struct task_struct *, prov_last_waiter);
 
@@ -484,33 +500,84 @@ static size_t prov_relay_consumed(unsigned int cpu)
 	return sum;
 }
 
+/* Whether the backlog is more than half its bound (read without the lock). */
+static bool prov_backlog_over_half(void)
+{
+	return READ_ONCE(prov_boot_bytes) > prov_boot_bound() / 2;
+}
+
+/* Whether what @w waits for happened. */
+static bool prov_wait_done(const struct prov_relay_wait *w)
+{
+	if (w->backlog)
+		return prov_relay_live() || !prov_backlog_over_half();
+	return prov_relay_headroom(w->cpu);
+}
+
+/* The progress of the reader @w waits for: changes as it reads. */
+static u64 prov_wait_progress(const struct prov_relay_wait *w)
+{
+	if (w->backlog)
+		return READ_ONCE(prov_boot_replayed);
+	return prov_relay_consumed(w->cpu);
+}
+
 static void prov_relay_wait_fn(struct callback_head *work)
 {
 	struct prov_relay_wait *w = container_of(work, struct prov_relay_wait,
 						 work);
-	unsigned int cpu = w->cpu;
 	unsigned long end, stall;
-	size_t consumed, now;
+	u64 progress, now;
 
-	kfree(w);
 	/* From here on, records of this task may make it wait again. */
-	cmpxchg(per_cpu_ptr(&prov_last_waiter, cpu), current, NULL);
+	cmpxchg(per_cpu_ptr(&prov_last_waiter, w->cpu), current, NULL);
 	end = jiffies + msecs_to_jiffies(min_t(unsigned int, prov_relay_wait_ms,
 					     PROV_RELAY_WAIT_MAX_MS));
 	stall = jiffies + msecs_to_jiffies(PROV_STALL_MS);
-	consumed = prov_relay_consumed(cpu);
-	while (!prov_relay_headroom(cpu) && time_before(jiffies, end) &&
+	progress = prov_wait_progress(w);
+	while (!prov_wait_done(w) && time_before(jiffies, end) &&
 	       !fatal_signal_pending(current)) {
-		now = prov_relay_consumed(cpu);
-		if (now != consumed) {
-			consumed = now;
+		now = prov_wait_progress(w);
+		if (now != progress) {
+			progress = now;
 			stall = jiffies + msecs_to_jiffies(PROV_STALL_MS);
 		} else if (time_after(jiffies, stall)) {
-			per_cpu(prov_reader_stalled, cpu) = true;
+			if (w->backlog)
+				WRITE_ONCE(prov_backlog_stalled, true);
+			else
+				per_cpu(prov_reader_stalled, w->cpu) = true;
 			break;
 		}
 		usleep_range(200, 1000);
 	}
+	kfree(w);
+}
+
+/*
+ * Make current wait, on its way back to user space, for the buffers of
+ * the current CPU (@backlog false) or for the replay of the backlog.
+ * Called with interrupts off.
+ */
+static void prov_queue_wait(bool backlog)
+{
+	struct prov_relay_wait *w;
+
+	if (!prov_relay_wait_ms || !in_task() ||
+	    current->flags & (PF_KTHREAD | PF_IO_WORKER | PF_EXITING))
+		return;
+	if (__this_cpu_read(prov_last_waiter) == current ||
+	    !prov_relay_consumed(backlog ? prov_drain_cpu : smp_processor_id()))
+		return;
+	w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
+	if (!w)
+		return;
+	init_task_work(&w->work, prov_relay_wait_fn);
+	w->cpu = smp_processor_id();
+	w->backlog = backlog;
+	if (task_work_add(current, &w->work, TWA_RESUME))
+		kfree(w);
+	else
+		__this_cpu_write(prov_last_waiter, current);
 }
 
 /*
@@ -520,7 +587,6 @@ static void prov_relay_wait_fn(struct callback_head *work)
  */
 static void prov_relay_throttle(struct rchan_buf *buf)
 {
-	struct prov_relay_wait *w;
 	unsigned int cpu = buf->cpu;
 
 	if (unlikely(__this_cpu_read(prov_reader_stalled))) {
@@ -529,22 +595,26 @@ static void prov_relay_throttle(struct rchan_buf *buf)
 		__this_cpu_write(prov_reader_stalled, false);
 	}
 	if (buf->subbufs_produced - buf->subbufs_consumed <=
-	    buf->chan->n_subbufs / 2 || !prov_relay_wait_ms)
+	    buf->chan->n_subbufs / 2)
 		return;
-	if (!in_task() ||
-	    current->flags & (PF_KTHREAD | PF_IO_WORKER | PF_EXITING))
+	prov_queue_wait(false);
+}
+
+/*
+ * Called with prov_boot_lock held after a record joined the backlog: from
+ * relay_conf on (there is a reader), a backlog more than half its bound
+ * makes the writer wait for the replay.
+ */
+static void prov_backlog_throttle(void)
+{
+	if (!READ_ONCE(prov_configured))
 		return;
-	if (__this_cpu_read(prov_last_waiter) == current)
+	if (!prov_backlog_over_half()) {
+		WRITE_ONCE(prov_backlog_stalled, false);
 		return;
-	w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
-	if (!w)
-		return;
-	init_task_work(&w->work, prov_relay_wait_fn);
-	w->cpu = cpu;
-	if (task_work_add(current, &w->work, TWA_RESUME))
-		kfree(w);
-	else
-		__this_cpu_write(prov_last_waiter, current);
+	}
+	if (!READ_ONCE(prov_backlog_stalled))
+		prov_queue_wait(true);
 }
 
 /*
@@ -572,12 +642,15 @@ static bool prov_drain_batch(int cpu, struct list_head *done, bool *full)
 			prov_tighten(record);
 			prov_relay_out_cpu(record, cpu);
 			c->sent += hdr->size;
+			WRITE_ONCE(prov_boot_replayed,
+				   prov_boot_replayed + hdr->size);
 			n++;
 		}
 		if (c->sent < c->used)
 			return false;
 		list_move_tail(&c->list, done);
-		prov_boot_bytes -= PROV_BOOT_CHUNK_SIZE;
+		WRITE_ONCE(prov_boot_bytes,
+			   prov_boot_bytes - PROV_BOOT_CHUNK_SIZE);
 	}
 	if (!prov_relay_headroom(cpu)) {
 		*full = true;
