@@ -34,24 +34,26 @@ public struct ReaderStats: Sendable, Equatable {
 /// Reads one relay file and turns its byte stream into records.
 ///
 /// The file is opened `O_RDONLY|O_NONBLOCK`. Each `readAvailable` call does
-/// one read(2) into a buffer allocated once; a record cut by the end of a
-/// read stays in the buffer and is completed by the next read. Undecodable
-/// records whose size is sane are counted and skipped by `hdr.size`; when the
-/// size itself is bad the stream cannot be resynchronised, so the buffered
-/// bytes are discarded, counted, and reported through `onError`.
+/// one read(2) into its `RecordFramer`'s buffer, allocated once, which
+/// completes records cut by a read with the next one and skips (or, when
+/// a size is bad, discards) what cannot be decoded. `readRaw` reads bytes
+/// for another thread's framer instead (the recorder's reader threads).
 ///
 /// Not thread-safe: one reader belongs to one thread.
 public final class RelayReader {
     /// The relay file read.
     public let path: String
-    /// Counters since the reader was opened.
-    public private(set) var stats = ReaderStats()
+    /// Counters since the reader was opened (of `readAvailable`; `readRaw`
+    /// counts only `bytesRead`).
+    public var stats: ReaderStats {
+        var s = framer.stats
+        s.bytesRead += rawBytesRead
+        return s
+    }
 
     private let fd: Int32
-    private let buffer: UnsafeMutableRawBufferPointer
-    private var filled = 0
-    /// Arrays the text payloads are decoded into, reused from record to record.
-    private var scratch = DecodeScratch()
+    private let framer: RecordFramer
+    private var rawBytesRead: UInt64 = 0
 
     /// Default buffer size: a multiple of the largest record.
     public static let defaultBufferSize = 256 * 1024
@@ -64,17 +66,15 @@ public final class RelayReader {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 { throw SystemError(path: path, operation: "open", code: errno) }
         self.fd = fd
-        let size = max(bufferSize, 2 * Int(PROV_RECORD_MAX))
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
+        framer = RecordFramer(bufferSize: bufferSize)
     }
 
     deinit {
         close(fd)
-        buffer.deallocate()
     }
 
     /// Bytes of an incomplete record kept for the next read.
-    public var pendingBytes: Int { filled }
+    public var pendingBytes: Int { framer.pendingBytes }
 
     /// Waits up to `timeoutMs` milliseconds for data, or until `wakeFD`
     /// (if not -1) becomes readable. Returns true if the relay file is
@@ -108,85 +108,35 @@ public final class RelayReader {
     }
 
     /// Reads once and hands every complete record to `consumer`, in order
-    /// (the recorder's hot path: no closure context, no dynamic
-    /// exclusivity check per record).
+    /// (no closure context, no dynamic exclusivity check per record).
     /// - Returns: bytes read; 0 when no data was available (EAGAIN or end of file).
     /// - Throws: `SystemError` for read errors other than EAGAIN/EINTR.
     @discardableResult
     public func readAvailable<Consumer: RecordConsumer>(into consumer: inout Consumer) throws -> Int {
+        try framer.fill(using: { try readOnce(into: $0) }, into: &consumer)
+    }
+
+    /// Reads once into `destination`, without decoding (the bytes go to
+    /// another thread's `RecordFramer`, in order).
+    /// - Returns: bytes read; 0 when no data was available (EAGAIN or end of file).
+    /// - Throws: `SystemError` for read errors other than EAGAIN/EINTR.
+    public func readRaw(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = try readOnce(into: destination)
+        rawBytesRead += UInt64(n)
+        return n
+    }
+
+    private func readOnce(into destination: UnsafeMutableRawBufferPointer) throws -> Int {
         var n: Int
         repeat {
-            n = read(fd, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+            n = read(fd, destination.baseAddress, destination.count)
         } while n < 0 && errno == EINTR
         if n < 0 {
             if errno == EAGAIN || errno == EWOULDBLOCK { return 0 }
             throw SystemError(path: path, operation: "read", code: errno)
         }
-        if n == 0 { return 0 }
-        stats.bytesRead += UInt64(n)
-        filled += n
-        // The counters and the payload scratch live in locals while the
-        // records are handed over (one class access per read, not per record).
-        var counters = stats
-        var payloads = DecodeScratch()
-        swap(&payloads, &scratch)
-        filled = process(into: &consumer, stats: &counters, scratch: &payloads)
-        swap(&payloads, &scratch)
-        stats = counters
         return n
     }
-
-    /// Decodes the complete records at the start of the buffer, moves the
-    /// rest to the front and returns how many bytes are left there.
-    private func process<Consumer: RecordConsumer>(
-        into consumer: inout Consumer, stats: inout ReaderStats, scratch: inout DecodeScratch
-    ) -> Int {
-        let filled = self.filled
-        let data = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
-        var offset = 0
-        while filled - offset >= RecordDecoder.headerSize {
-            let rest = UnsafeRawBufferPointer(rebasing: data[offset...])
-            let size: Int
-            do {
-                let hdr = rest.loadUnaligned(as: prov_record_header.self)
-                size = try RecordDecoder.checkSize(hdr.size, available: Int(PROV_RECORD_MAX))
-            } catch {
-                // The size cannot be trusted: no way to find the next record.
-                stats.framingErrors += 1
-                stats.discardedBytes += UInt64(filled - offset)
-                consumer.failed(error)
-                return 0
-            }
-            if size > rest.count { break }  // incomplete: wait for the next read
-            stats.records += 1
-            do {
-                let record = try RecordDecoder.decode(UnsafeRawBufferPointer(rebasing: rest[0..<size]),
-                                                      scratch: &scratch)
-                stats.decoded += 1
-                consumer.consume(record)
-            } catch {
-                stats.undecodable += 1
-                consumer.failed(error)
-            }
-            offset += size
-        }
-        let tail = filled - offset
-        if tail > 0 && offset > 0, let base = buffer.baseAddress {
-            memmove(base, base + offset, tail)
-        }
-        return tail
-    }
-}
-
-/// Receives the records a `RelayReader` decodes.
-public protocol RecordConsumer {
-    /// Called for each decoded record, in order. The record may be kept
-    /// (it is a value); its payload arrays are reused by the next record
-    /// only if it was not.
-    mutating func consume(_ record: Record)
-    /// Called for each record that could not be decoded, and for framing
-    /// errors (after which buffered bytes are dropped).
-    mutating func failed(_ error: DecodeError)
 }
 
 /// Adapts the closure-based `readAvailable`.

@@ -1,12 +1,13 @@
 import Glibc
 
-/// A mutex with one condition variable (pthread), for the hand-off between
-/// the reader threads and the writer thread.
-final class Monitor: @unchecked Sendable {
+/// A mutex with one condition variable (pthread), for the hand-offs between
+/// the recorder's threads (reader to encoder, encoder to writer).
+public final class Monitor: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
+    /// Creates an unlocked mutex and its condition (on CLOCK_MONOTONIC).
+    public init() {
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -23,14 +24,14 @@ final class Monitor: @unchecked Sendable {
     }
 
     /// Runs `body` holding the mutex.
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
+    public func locked<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
 
     /// Waits (mutex held) until signalled or `milliseconds` passed.
-    func wait(milliseconds: Int64) {
+    public func wait(milliseconds: Int64) {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         let nanos = Int64(ts.tv_nsec) + (milliseconds % 1000) * 1_000_000
@@ -40,5 +41,5 @@ final class Monitor: @unchecked Sendable {
     }
 
     /// Wakes every waiter.
-    func broadcast() { pthread_cond_broadcast(condition) }
+    public func broadcast() { pthread_cond_broadcast(condition) }
 }

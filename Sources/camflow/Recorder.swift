@@ -11,10 +11,12 @@ import Sinks
 ///
 /// Signals: SIGTERM, SIGINT and SIGHUP are blocked in every thread before
 /// any thread is started, and the main thread takes them with
-/// sigtimedwait(2), so no work ever runs in a signal handler. SIGHUP
-/// reopens the output between two chunks; SIGTERM/SIGINT stop the recorder:
-/// securityfs `flush` publishes partly filled relay sub-buffers, readers
-/// read until their file is empty, every batch is flushed, the writer
+/// sigtimedwait(2), so no work ever runs in a signal handler. Each relay
+/// file has a reader thread, pinned to its CPU, and an encoder thread
+/// (`RelayFileWorkers`). SIGHUP reopens the output between two chunks;
+/// SIGTERM/SIGINT stop the recorder: securityfs `flush` publishes partly
+/// filled relay sub-buffers, readers read until their file is empty, every
+/// encoder flushes its batch once its reader is done, the writer
 /// delivers what is queued (waiting at most `networkWaitMs` for an output
 /// that is down; then the spool keeps it), and the process exits 0 (1 if
 /// records were lost on the way).
@@ -25,6 +27,10 @@ struct Recorder {
 
     /// How long shutdown waits for an output that is not taking data.
     static let networkWaitMs: Int64 = 10_000
+    /// Chunks of relay bytes a reader thread may queue for its encoder
+    /// before it waits (4 x 256 KiB per relay file; the kernel's relay
+    /// buffers hold the rest of a burst).
+    static let queuedChunks = 4
 
     func run() -> Never {
         var signals = sigset_t()
@@ -104,19 +110,25 @@ struct Recorder {
         let shared = RecorderShared(output: output, names: NameCache(), format: config.format, wakeFD: pipeFDs[0])
         var threads: [pthread_t] = []
         for (reader, cpu) in readers {
-            let handoff = Handoff(reader)
-            guard let thread = spawnThread({
+            let workers = RelayFileWorkers(reader: reader, queue: ChunkQueue(capacity: Self.queuedChunks,
+                                                                              chunkSize: RelayReader.defaultBufferSize),
+                                           shared: shared)
+            let handoff = Handoff(workers)
+            guard let readerThread = spawnThread({
                 // relay buffers are written with interrupts off on their own
                 // CPU: a reader on that CPU never sees a half-written record
                 // or a half-done sub-buffer switch.
                 if !pinCurrentThread(toCPU: cpu) {
-                    log.warning("\(handoff.value.path): cannot run the reader on CPU \(cpu)")
+                    log.warning("\(handoff.value.reader.path): cannot run the reader on CPU \(cpu)")
                 }
-                ReaderWorker(reader: handoff.value, shared: shared).run()
+                handoff.value.runReader()
             }) else {
                 fail("cannot start a reader thread for \(reader.path)")
             }
-            threads.append(thread)
+            guard let encoderThread = spawnThread({ handoff.value.runEncoder() }) else {
+                fail("cannot start an encoder thread for \(reader.path)")
+            }
+            threads += [readerThread, encoderThread]
         }
         readers.removeAll()
         log.info("recording \(files.count) relay files under \(relayRoot) to \(description)")

@@ -118,3 +118,36 @@ final class RelayReaderTests: XCTestCase {
         }
     }
 }
+
+/// The framer the recorder's encoder threads use: the same records, in
+/// order, however the stream is cut into chunks.
+final class RecordFramerTests: XCTestCase {
+    struct Collect: RecordConsumer {
+        var records: [Record] = []
+        var errors: [DecodeError] = []
+        mutating func consume(_ record: Record) { records.append(record) }
+        mutating func failed(_ error: DecodeError) { errors.append(error) }
+    }
+
+    func testChunksCutAnywhereGiveTheSameRecords() {
+        let samples = RecordSamples.all.map(\.record)
+        let stream = Array((0..<20).flatMap { _ in samples.flatMap(RecordEncoder.encode) })
+        for chunk in [1, 7, 100, 4096, stream.count] {
+            // a buffer smaller than some chunks: consume must take them in parts
+            let framer = RecordFramer(bufferSize: 0)
+            var collect = Collect()
+            var offset = 0
+            while offset < stream.count {
+                let end = min(stream.count, offset + chunk)
+                stream[offset..<end].withUnsafeBytes { framer.consume($0, into: &collect) }
+                offset = end
+            }
+            XCTAssertEqual(collect.errors, [], "chunks of \(chunk)")
+            XCTAssertEqual(collect.records.map(\.identifier), (0..<20).flatMap { _ in samples.map(\.identifier) },
+                           "chunks of \(chunk)")
+            XCTAssertEqual(framer.pendingBytes, 0)
+            XCTAssertEqual(framer.stats.bytesRead, UInt64(stream.count))
+            XCTAssertEqual(framer.stats.decoded, UInt64(20 * samples.count))
+        }
+    }
+}
