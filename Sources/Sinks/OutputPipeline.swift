@@ -26,18 +26,18 @@ public struct OutputStatistics: Sendable, Equatable {
     public init() {}
 }
 
-/// Decouples the reader threads from sink I/O: readers `submit` chunks into
+/// Decouples the encoder threads from sink I/O: encoders `submit` chunks into
 /// a bounded in-memory queue and return at once; one writer thread delivers
 /// them, in order, to the sink.
 ///
 /// - A sink that cannot take data for now (`SinkError.retry`: disk full,
 ///   broker away, FIFO full) is retried with the same chunk, so order is
-///   kept and nothing is written twice; readers keep reading meanwhile.
+///   kept and nothing is written twice; encoders keep encoding meanwhile.
 /// - With a spool, chunks go to disk while the sink is failing, while the
 ///   spool holds anything (to keep order), or when the queue is full; the
 ///   writer delivers the queue first, then the spool. Without a spool, a
 ///   chunk that finds the queue full waits while the sink is taking data
-///   (back-pressure on the readers, never a drop of a healthy output) and
+///   (back-pressure on the encoders, never a drop of a healthy output) and
 ///   is dropped and counted only while the sink is failing.
 /// - A chunk the transport refuses as too large is split (`ChunkSplitter`).
 /// - `finish` delivers what is left, waiting at most the given time for a
@@ -73,9 +73,9 @@ public final class OutputPipeline: @unchecked Sendable {
     private var reopenRequested = false
     private var lastDropReport: Int64 = -1_000_000
     private var thread: pthread_t?
-    /// Whether the writer waits for work (the readers wake it only then).
+    /// Whether the writer waits for work (the encoders wake it only then).
     private var writerWaiting = false
-    /// Readers waiting for room in the queue (the writer wakes them only then).
+    /// Encoders waiting for room in the queue (the writer wakes them only then).
     private var submittersWaiting = 0
 
     /// Starts the writer thread.
@@ -101,7 +101,7 @@ public final class OutputPipeline: @unchecked Sendable {
     }
 
     /// Hands a chunk to the writer. Waits for room in the queue only while
-    /// the sink is taking data (a healthy but slower output holds the readers
+    /// the sink is taking data (a healthy but slower output holds the encoders
     /// back, so the kernel's relay buffers absorb the burst instead of the
     /// recorder dropping it); never waits for a failing sink.
     /// - Parameters:
@@ -109,8 +109,8 @@ public final class OutputPipeline: @unchecked Sendable {
     ///   - wake: whether an idle writer must start on this chunk at once.
     ///     With false (full chunks in a stream of them) the writer is woken
     ///     once `wakeBytes` are queued or by the next `wakeWriter()` (the
-    ///     reader calls it after each read): one wake-up per several chunks
-    ///     instead of one per chunk.
+    ///     encoder calls it after each chunk of relay bytes): one wake-up
+    ///     per several chunks instead of one per chunk.
     public func submit(_ chunk: [UInt8], records: Int, wake: Bool = true) {
         monitor.locked {
             while spool == nil && !sinkFailing && !stopping && queueBytes > 0

@@ -15,7 +15,7 @@ struct BatchConsumer<Batch: RecordBatch>: RecordConsumer {
     var chunks = ChunkCounter()
     var decodeErrorsLogged = 0
     /// Whether chunks were submitted without waking the writer since the
-    /// reader last woke it (it does after each read).
+    /// encoder last woke it (it does after each chunk of relay bytes).
     var submittedQuietly = false
 
     init(batch: Batch, output: OutputPipeline, live: LiveCounters, path: String) {
