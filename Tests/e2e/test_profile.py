@@ -7,7 +7,9 @@ hooks: the profile must name them, and must not name them when the same loop
 runs with the LSM not loaded (lsm=capability).  With --mode kernel (prov-drain
 reading the relay files in place of the recorder, vm/run --no-recorder) the
 hooks are named as well, and a loop that records (pipe round trips) spends
-time in the relay write path of the module.
+time in the relay write path of the module; asked for the callers of
+the relay write (--callers, a scan of the guest's stack at each sample), it
+names functions of the module.
 """
 import os
 import re
@@ -25,26 +27,40 @@ RELAY_WRITE = ("prov_emit", "prov_stamp", "prov_tighten", "prov_tighten_id", "pr
                "prov_relay_out_cpu", "relay_switch_subbuf")
 
 
-def profile(mode: str, op: str = "stat", seconds: int = 4) -> dict:
+def profile(mode: str, op: str = "stat", seconds: int = 4, callers: str = "") -> dict:
     """Run profile.py with every function printed: function -> samples.
     Asserts that it succeeded and that the guest was busy (over 100
-    samples out of the idle loop)."""
+    samples out of the idle loop).  With CALLERS, the caller chains it
+    printed for that function are under the key "callers" (chain ->
+    samples)."""
     kernel = os.environ.get("CAMFLOW_KERNEL")
     camflow = os.environ.get("CAMFLOW_BIN")
     if not kernel or not camflow:
         pytest.fail("CAMFLOW_KERNEL and CAMFLOW_BIN must be set (make e2e sets them)")
     result = subprocess.run([sys.executable, str(PROFILE), "--kernel", kernel, "--camflow", camflow,
-                             "--mode", mode, "--op", op, "--seconds", str(seconds), "--top", "0"],
+                             "--mode", mode, "--op", op, "--seconds", str(seconds), "--top", "0"]
+                            + (["--callers", callers] if callers else []),
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     head, *rows = result.stdout.splitlines()
     match = re.match(r"(\d+) samples, (\d+) idle, (\d+) user", head)
     assert match, head
     assert int(match.group(1)) - int(match.group(2)) > 100, head
-    functions = {}
+    functions, chains = {}, {}
     for row in rows:
+        if chains or row.startswith("callers of "):
+            if not row.startswith("callers of "):
+                count, chain = row.split(maxsplit=1)
+                chains[chain] = int(count)
+            else:
+                chains = {"": 0}  # the section started
+            continue
         share, count, name = row.split()
         functions[name] = int(count)
+    if callers:
+        assert "" in chains, f"no callers section for {callers}:\n{result.stdout}"
+        del chains[""]
+        functions["callers"] = chains
     return functions
 
 
@@ -75,7 +91,8 @@ def test_profile_of_the_kernel_alone_names_the_hooks_and_the_relay_writes():
     path (without whole-system capture on, it is not there), and little user
     space (with the recorder running, it is more)."""
     assert_names_the_hooks(profile("kernel"))
-    pipe = profile("kernel", "pipe", seconds=10)
+    pipe = profile("kernel", "pipe", seconds=10, callers="prov_relay_out_cpu")
+    chains = pipe.pop("callers")
     writes = {name: pipe[name] for name in RELAY_WRITE if name in pipe}
     module = {name: count for name, count in pipe.items() if name.startswith("prov_")}
     assert sum(writes.values()) >= 5, f"relay writes {writes}, the module's functions {module}"
@@ -83,3 +100,11 @@ def test_profile_of_the_kernel_alone_names_the_hooks_and_the_relay_writes():
     # busy samples; camflowd converting the records takes 7-9 % (--mode whole)
     user, busy = pipe.get("[user]", 0), sum(pipe.values())
     assert user < 0.03 * busy, f"{user} of {busy} samples in user space"
+    # --callers: every sample in the relay write has a caller chain, and
+    # only the module writes records (prov_emit), so the nearest caller the
+    # stack scan finds is one of its functions (a stale word may mislead a
+    # few samples)
+    samples = pipe.get("prov_relay_out_cpu", 0)
+    assert sum(chains.values()) == samples > 0, (chains, samples)
+    from_module = sum(n for chain, n in chains.items() if chain.startswith("prov_"))
+    assert from_module >= 0.8 * sum(chains.values()), chains

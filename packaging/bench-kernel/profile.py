@@ -11,7 +11,14 @@ the idle loop are counted apart.  Stopping the guest perturbs timing, so
 the result is a distribution, not a time: compare functions, not runs.
 
     packaging/bench-kernel/profile.py --kernel BZIMAGE --camflow CAMFLOW \\
-        --mode whole --op stat [--seconds 20] [--top 40]
+        --mode whole --op stat [--seconds 20] [--top 40] \\
+        [--callers FUNCTION [--depth 3]]
+
+--callers FUNCTION also reads the guest's stack at each sample that falls
+in FUNCTION and prints the kernel functions whose addresses it finds there,
+nearest first: who called it.  The kernel keeps no frame pointers here, so
+this is a scan, not an unwind; a stale return address may show in a few
+samples.
 """
 from __future__ import annotations
 
@@ -31,6 +38,8 @@ sys.path.insert(0, str(HERE))
 from bench import build_bench  # noqa: E402
 
 MARK = "PROFILE-START"
+# Stack words read for --callers.
+STACK_SCAN = 48
 IDLE = {"default_idle", "arch_cpu_idle", "native_safe_halt", "default_idle_call",
         "amd_e400_idle", "cpu_idle_poll", "do_idle", "pv_native_safe_halt"}
 GUEST = """#!/bin/sh
@@ -110,6 +119,13 @@ class Symbols:
         rows.sort()
         self.addresses = [a for a, _ in rows]
         self.names = [n for _, n in rows]
+        start = dict((n, a) for a, n in rows)
+        # the kernel's text proper; init text and data follow _etext
+        self.text = (start.get("_stext", rows[0][0] if rows else 0),
+                     start.get("_etext", rows[-1][0] + 1 if rows else 0))
+
+    def is_text(self, address: int) -> bool:
+        return self.text[0] <= address < self.text[1]
 
     def name(self, address: int) -> str:
         if address < 0xffff800000000000:
@@ -118,7 +134,37 @@ class Symbols:
         return self.names[i] if i >= 0 else "[unknown]"
 
 
-def sample(port: int, console: Path, args, qemu: subprocess.Popen) -> list:
+def stack_words(remote: Remote, regs: str) -> tuple:
+    """The first STACK_SCAN words above the stack pointer (rsp, the 8th
+    register), as integers; empty if the guest memory cannot be read."""
+    rsp = int.from_bytes(bytes.fromhex(regs[7 * 16:8 * 16]), "little")
+    reply = remote.request(f"m{rsp:x},{STACK_SCAN * 8:x}")
+    if len(reply) != STACK_SCAN * 16 or reply.startswith("E"):
+        return ()
+    raw = bytes.fromhex(reply)
+    return tuple(int.from_bytes(raw[i:i + 8], "little") for i in range(0, len(raw), 8))
+
+
+def caller_chain(symbols: Symbols, function: str, stack: tuple, depth: int) -> str:
+    """The kernel functions whose addresses a stack scan finds, nearest
+    first, skipping @function itself and the lock helpers: a heuristic (the
+    kernel keeps no frame pointers here, so stale return addresses on the
+    stack may show too), good enough to tell which caller takes a lock."""
+    names = []
+    for word in stack:
+        if not symbols.is_text(word):
+            continue
+        name = symbols.name(word)
+        if name == function or name.startswith("_raw_spin") or name in names:
+            continue
+        names.append(name)
+        if len(names) == depth:
+            break
+    return " < ".join(names) or "[no kernel text on the stack]"
+
+
+def sample(port: int, console: Path, args, qemu: subprocess.Popen, symbols: Symbols,
+           callers: str = "") -> list:
     remote = Remote(port, time.time() + 60)
     remote.sock.sendall(b"+")
     # qemu stops the guest on connection and reports it: skip that report
@@ -147,9 +193,15 @@ def sample(port: int, console: Path, args, qemu: subprocess.Popen) -> list:
             for thread in threads:
                 remote.request("Hg" + thread)
                 # all registers ("p" is not served for rip): rip is the 17th
-                value = remote.request("g")[16 * 16:17 * 16]
-                if len(value) == 16:
-                    samples.append(int.from_bytes(bytes.fromhex(value), "little"))
+                regs = remote.request("g")
+                value = regs[16 * 16:17 * 16]
+                if len(value) != 16:
+                    continue
+                ip = int.from_bytes(bytes.fromhex(value), "little")
+                stack = ()
+                if callers and symbols.name(ip) == callers:
+                    stack = stack_words(remote, regs)
+                samples.append((ip, stack))
         except EOFError:
             break
         remote.send("c")
@@ -175,11 +227,19 @@ def main() -> int:
     parser.add_argument("--icount", type=int, choices=range(10), metavar="SHIFT",
                         help="one vCPU, time counted in instructions (vm/run --icount): "
                              "samples then fall in proportion to instructions executed")
+    parser.add_argument("--callers", default="", metavar="FUNCTION",
+                        help="also print, for the samples in FUNCTION, the kernel functions "
+                             "found on the stack above it (a stack scan: nearest first)")
+    parser.add_argument("--depth", type=int, default=3, help="callers shown per --callers sample")
     args = parser.parse_args()
     system_map = Path(args.kernel).with_name("System.map")
     if not system_map.is_file():
         raise SystemExit(f"profile: no System.map beside {args.kernel}")
     symbols = Symbols(system_map)
+    if args.depth < 1:
+        parser.error(f"--depth: expected at least 1, got {args.depth}")
+    if args.callers and args.callers not in symbols.names:
+        parser.error(f"--callers: no function {args.callers!r} in {system_map}")
     with tempfile.TemporaryDirectory(prefix="camflow-profile-") as tmp:
         work = Path(tmp)
         binaries = build_bench(work)  # prov-bench, prov-drain
@@ -208,18 +268,19 @@ def main() -> int:
         qemu = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 text=True)
         try:
-            samples = sample(port, out / "console.log", args, qemu)
+            samples = sample(port, out / "console.log", args, qemu, symbols, args.callers)
         finally:
             qemu.kill() if qemu.poll() is None else None
             subprocess.run(["pkill", "-f", f"tcp:127.0.0.1:{port}"], check=False)
             qemu.wait()
-    counts = Counter(symbols.name(a) for a in samples)
+    counts = Counter(symbols.name(ip) for ip, _ in samples)
     idle = sum(c for n, c in counts.items() if n in IDLE)
     busy = len(samples) - idle
     print(f"{len(samples)} samples, {idle} idle, {counts['[user]']} user, "
           f"mode {args.mode}, operation {args.op}")
     if busy <= 0:
         return 1
+    limit = args.top
     for name, count in counts.most_common():
         if name in IDLE:
             continue
@@ -227,6 +288,12 @@ def main() -> int:
         args.top -= 1
         if args.top == 0:
             break
+    if args.callers:
+        chains = Counter(caller_chain(symbols, args.callers, stack, args.depth)
+                         for ip, stack in samples if symbols.name(ip) == args.callers)
+        print(f"callers of {args.callers} ({sum(chains.values())} samples, stack scan):")
+        for chain, count in chains.most_common(limit or None):
+            print(f"{count:6d}  {chain}")
     return 0
 
 

@@ -15,8 +15,7 @@
  * meanwhile join the end of the backlog, so the order is kept, and the
  * tasks writing them wait while the backlog is more than half its bound.
  * When a channel or the boot buffer is full the record is lost and counted
- * (no overwriting), unless the writer can wait: see "Waiting for the
- * reader" below.
+ * (no overwriting), unless the writer can wait (reader_wait.c).
  */
 
 #include <linux/atomic.h>
@@ -33,14 +32,13 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
 #include <linux/spinlock.h>
-#include <linux/task_work.h>
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 
 #include "common.h"
 #include "objects.h"
+#include "reader_wait.h"
 #include "record.h"
 #include "relay.h"
 #include "type.h"
@@ -58,10 +56,6 @@
  */
 #define PROV_DRAIN_WAIT_MIN_US	500
 #define PROV_DRAIN_WAIT_MAX_US	20000
-/* A writer stops waiting when the reader read nothing for this long. */
-#define PROV_STALL_MS		1000
-/* Bound of provenance.relay_wait_ms. */
-#define PROV_RELAY_WAIT_MAX_MS	10000
 
 /* Records are packed, 8-byte aligned, from data[0] to data[used]. */
 struct prov_boot_chunk {
@@ -100,8 +94,8 @@ static u64 prov_boot_lost;
 static u64 prov_boot_replayed;
 /* Set (release) once relay_conf wrote the ids of this boot. */
 static bool prov_configured;
-/* The CPU whose buffers receive the backlog. */
-static int prov_drain_cpu;
+/* The CPU whose buffers receive the backlog (set before prov_configured). */
+static unsigned int prov_drain_cpu;
 
 static void prov_drain_work_fn(struct work_struct *work);
 static DECLARE_WORK(prov_drain_work, prov_drain_work_fn);
@@ -129,15 +123,6 @@ static const struct kernel_param_ops prov_boot_buffer_ops = {
 };
 module_param_cb(boot_buffer, &prov_boot_buffer_ops, &prov_boot_limit, 0444);
 MODULE_PARM_DESC(boot_buffer, "bytes of records kept until relay_conf");
-
-/*
- * provenance.relay_wait_ms=N: how long, at most, a task whose records
- * filled a CPU's buffers past half waits for the reader on its way back to
- * user space (0: never wait, records that find no room are dropped).
- */
-static unsigned int prov_relay_wait_ms = 5000;
-module_param_named(relay_wait_ms, prov_relay_wait_ms, uint, 0444);
-MODULE_PARM_DESC(relay_wait_ms, "longest wait for the reader per return to user space");
 
 /* The bound in bytes: at most a quarter (default: an eighth) of RAM. */
 static size_t prov_boot_bound(void)
@@ -235,9 +220,6 @@ static void prov_stamp(void *record)
 	p->elt.jiffies = get_jiffies_64();
 }
 
-static void prov_relay_throttle(struct rchan_buf *buf);
-static void prov_backlog_throttle(void);
-
 /*
  * Write one record to the buffer of a channel on @cpu, or on the current
  * CPU if @cpu is negative.  Only the CPU owning a buffer writes to it,
@@ -260,7 +242,7 @@ static void prov_relay_out_cpu(const void *record, int cpu)
 	if (unlikely(!buf))
 		goto drop;
 	if (cpu < 0)
-		prov_relay_throttle(buf);
+		prov_wait_relay(buf);
 	if (unlikely(buf->offset + len > chan->subbuf_size) &&
 	    !relay_switch_subbuf(buf, len))
 		goto drop;
@@ -341,7 +323,12 @@ void prov_emit(void *record)
 		return;
 	}
 	prov_boot_keep(record, size);
-	prov_backlog_throttle();
+	/*
+	 * From relay_conf on there is a reader to wait for; pairs with the
+	 * release in prov_relay_start(): prov_backlog_cpu() is set.
+	 */
+	if (smp_load_acquire(&prov_configured))
+		prov_wait_backlog();
 	spin_unlock_irqrestore(&prov_boot_lock, flags);
 }
 
@@ -429,7 +416,7 @@ static bool prov_relay_room(const void *record, int cpu)
  * only then, so that the records following the backlog find room while the
  * reader is still busy with it.
  */
-static bool prov_relay_headroom(int cpu)
+bool prov_relay_headroom(unsigned int cpu)
 {
 	struct rchan *chans[] = { prov_chan, prov_long_chan };
 	struct rchan_buf *buf;
@@ -445,46 +432,10 @@ static bool prov_relay_headroom(int cpu)
 }
 
 /*
- * Waiting for the reader.  A record that finds its CPU's buffer full is
- * lost, so the tasks that fill the buffers wait for the reader instead, as
- * audit's backlog does: a task that writes a record into a channel more
- * than half full queues a task work (once: each CPU remembers the last
- * task it queued one for) and, on its way back to user space (where it
- * holds no lock), sleeps until the buffers of that CPU are at most half
- * full again, for at most provenance.relay_wait_ms.  While the boot
- * buffer is replayed (after relay_conf, before output is live), the same
- * holds for the backlog: a task whose record joins a backlog more than
- * half its bound waits until the replay brought it back to half, or
- * output is live.  Records written by interrupts (packets) make nobody
- * wait: the task they interrupt may be the reader itself.  Kernel
- * threads (the replay's worker among them), io_uring workers and exiting
- * tasks never wait either, nor does anybody before the reader read from
- * the buffers waited for (camflowd, starting, writes records until it
- * made itself opaque, and must not wait for its own reading).  A reader
- * that reads nothing for PROV_STALL_MS is taken as gone (camflowd
- * stopped) or as waiting for the waiting task (a local MQTT broker that
- * is itself recorded): the task goes on, and nobody waits for that CPU
- * (or the backlog) again until it is back at half full, so a dead
- * recorder costs drops, as before, and not time.
- */
-struct prov_relay_wait {
-	struct callback_head work;
-	unsigned int cpu;	/* the CPU that queued it (whose buffers) */
-	bool backlog;		/* waits for the boot buffer's replay */
-};
-
-/* Set when a CPU's reader stalled, until its buffers are half full again. */
-static DEFINE_PER_CPU(bool, prov_reader_stalled);
-/* Set when the replay stalled, until the backlog is half its bound again. */
-static bool prov_backlog_stalled;
-/* The last task made to wait for a CPU's reader, until its wait ends. */
-static DEFINE_PER_CPU(struct task_struct *, prov_last_waiter);
-
-/*
  * The reader's progress on both channels of @cpu: sub-buffers consumed and
  * bytes read from the current one; changes with every read(2).
  */
-static size_t prov_relay_consumed(unsigned int cpu)
+size_t prov_relay_consumed(unsigned int cpu)
 {
 	struct rchan *chans[] = { prov_chan, prov_long_chan };
 	struct rchan_buf *buf;
@@ -501,120 +452,21 @@ static size_t prov_relay_consumed(unsigned int cpu)
 }
 
 /* Whether the backlog is more than half its bound (read without the lock). */
-static bool prov_backlog_over_half(void)
+bool prov_backlog_over_half(void)
 {
 	return READ_ONCE(prov_boot_bytes) > prov_boot_bound() / 2;
 }
 
-/* Whether what @w waits for happened. */
-static bool prov_wait_done(const struct prov_relay_wait *w)
+/* Bytes of the backlog replayed so far: the replay's progress. */
+u64 prov_backlog_replayed(void)
 {
-	if (w->backlog)
-		return prov_relay_live() || !prov_backlog_over_half();
-	return prov_relay_headroom(w->cpu);
+	return READ_ONCE(prov_boot_replayed);
 }
 
-/* The progress of the reader @w waits for: changes as it reads. */
-static u64 prov_wait_progress(const struct prov_relay_wait *w)
+/* The CPU whose buffers receive the backlog (valid from relay_conf on). */
+unsigned int prov_backlog_cpu(void)
 {
-	if (w->backlog)
-		return READ_ONCE(prov_boot_replayed);
-	return prov_relay_consumed(w->cpu);
-}
-
-static void prov_relay_wait_fn(struct callback_head *work)
-{
-	struct prov_relay_wait *w = container_of(work, struct prov_relay_wait,
-						 work);
-	unsigned long end, stall;
-	u64 progress, now;
-
-	/* From here on, records of this task may make it wait again. */
-	cmpxchg(per_cpu_ptr(&prov_last_waiter, w->cpu), current, NULL);
-	end = jiffies + msecs_to_jiffies(min_t(unsigned int, prov_relay_wait_ms,
-					     PROV_RELAY_WAIT_MAX_MS));
-	stall = jiffies + msecs_to_jiffies(PROV_STALL_MS);
-	progress = prov_wait_progress(w);
-	while (!prov_wait_done(w) && time_before(jiffies, end) &&
-	       !fatal_signal_pending(current)) {
-		now = prov_wait_progress(w);
-		if (now != progress) {
-			progress = now;
-			stall = jiffies + msecs_to_jiffies(PROV_STALL_MS);
-		} else if (time_after(jiffies, stall)) {
-			if (w->backlog)
-				WRITE_ONCE(prov_backlog_stalled, true);
-			else
-				per_cpu(prov_reader_stalled, w->cpu) = true;
-			break;
-		}
-		usleep_range(200, 1000);
-	}
-	kfree(w);
-}
-
-/*
- * Make current wait, on its way back to user space, for the buffers of
- * the current CPU (@backlog false) or for the replay of the backlog.
- * Called with interrupts off.
- */
-static void prov_queue_wait(bool backlog)
-{
-	struct prov_relay_wait *w;
-
-	if (!prov_relay_wait_ms || !in_task() ||
-	    current->flags & (PF_KTHREAD | PF_IO_WORKER | PF_EXITING))
-		return;
-	if (__this_cpu_read(prov_last_waiter) == current ||
-	    !prov_relay_consumed(backlog ? prov_drain_cpu : smp_processor_id()))
-		return;
-	w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
-	if (!w)
-		return;
-	init_task_work(&w->work, prov_relay_wait_fn);
-	w->cpu = smp_processor_id();
-	w->backlog = backlog;
-	if (task_work_add(current, &w->work, TWA_RESUME))
-		kfree(w);
-	else
-		__this_cpu_write(prov_last_waiter, current);
-}
-
-/*
- * Called with interrupts off by the CPU that owns @buf, before each record
- * it writes there: three loads and a compare unless the buffer is more
- * than half full or the reader stalled.
- */
-static void prov_relay_throttle(struct rchan_buf *buf)
-{
-	unsigned int cpu = buf->cpu;
-
-	if (unlikely(__this_cpu_read(prov_reader_stalled))) {
-		if (!prov_relay_headroom(cpu))
-			return;
-		__this_cpu_write(prov_reader_stalled, false);
-	}
-	if (buf->subbufs_produced - buf->subbufs_consumed <=
-	    buf->chan->n_subbufs / 2)
-		return;
-	prov_queue_wait(false);
-}
-
-/*
- * Called with prov_boot_lock held after a record joined the backlog: from
- * relay_conf on (there is a reader), a backlog more than half its bound
- * makes the writer wait for the replay.
- */
-static void prov_backlog_throttle(void)
-{
-	if (!READ_ONCE(prov_configured))
-		return;
-	if (!prov_backlog_over_half()) {
-		WRITE_ONCE(prov_backlog_stalled, false);
-		return;
-	}
-	if (!READ_ONCE(prov_backlog_stalled))
-		prov_queue_wait(true);
+	return READ_ONCE(prov_drain_cpu);
 }
 
 /*
@@ -744,17 +596,21 @@ int prov_relay_start(const struct prov_relay_conf *conf)
 	prov_conf_machine = conf->machine_id;
 	prov_chan = chan;
 	prov_long_chan = long_chan;
-	/* The ids before the flag: pairs with prov_boot_id(). */
+	/* The backlog goes to the buffers of this CPU. */
+	cpu = raw_smp_processor_id();
+	WRITE_ONCE(prov_drain_cpu, cpu);
+	/*
+	 * The ids and the replay's CPU before the flag: pairs with
+	 * prov_boot_id() and prov_backlog_cpu().
+	 */
 	smp_store_release(&prov_configured, true);
 	/* First record of the long channel: the machine. */
-	cpu = raw_smp_processor_id();
 	size = prov_machine_snapshot(machine, PROV_RECORD_MAX);
 	if (size) {
 		prov_stamp(machine);
 		prov_tighten(machine);
 		prov_relay_out_cpu(machine, cpu);
 	}
-	prov_drain_cpu = cpu;
 	queue_work(system_long_wq, &prov_drain_work);
 	pr_info("relay started (boot %u, machine %u)\n", prov_conf_boot,
 		prov_conf_machine);
