@@ -49,20 +49,57 @@ public final class RecordFramer {
         return n
     }
 
-    /// Copies `bytes` after what is pending and hands every complete record
-    /// to `consumer`, in order.
+    /// Hands every complete record in `bytes`, after what is pending, to
+    /// `consumer`, in order. Records are decoded where they lie: only the
+    /// bytes of a record cut by a chunk's end are copied, into the buffer
+    /// that keeps them for the next chunk. After a bad size the rest of
+    /// the chunk is discarded; framing starts again with the next chunk.
     public func consume<Consumer: RecordConsumer>(_ bytes: UnsafeRawBufferPointer,
                                                   into consumer: inout Consumer) {
-        var offset = 0
-        while offset < bytes.count, let base = buffer.baseAddress, let source = bytes.baseAddress {
-            let n = min(bytes.count - offset, buffer.count - filled)
-            memcpy(base + filled, source + offset, n)
-            offset += n
+        var rest = bytes
+        // Complete the record the last chunk cut, from the front of this one.
+        while filled > 0, !rest.isEmpty, let base = buffer.baseAddress, let source = rest.baseAddress {
+            let n = min(rest.count, missingBytes())
+            memcpy(base + filled, source, n)
+            rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+            let errors = stats.framingErrors
             take(n, into: &consumer)
+            if stats.framingErrors != errors {
+                // Its size was bad: where the next record starts is unknown.
+                stats.bytesRead += UInt64(rest.count)
+                stats.discardedBytes += UInt64(rest.count)
+                return
+            }
+        }
+        guard !rest.isEmpty else { return }
+        var counters = stats
+        counters.bytesRead += UInt64(rest.count)
+        var payloads = DecodeScratch()
+        swap(&payloads, &scratch)
+        let used = frame(rest, into: &consumer, stats: &counters, scratch: &payloads) ?? rest.count
+        swap(&payloads, &scratch)
+        stats = counters
+        // Keep the cut record at the end (shorter than PROV_RECORD_MAX, so
+        // it fits in the buffer).
+        if used < rest.count, let base = buffer.baseAddress, let source = rest.baseAddress {
+            memcpy(base, source + used, rest.count - used)
+            filled = rest.count - used
         }
     }
 
-    /// `n` more bytes are in the buffer: decode what is complete.
+    /// Bytes the pending record still needs before it can be framed: the
+    /// rest of its header, then the rest of its size (0 when the size is
+    /// bad: framing it reports the error).
+    private func missingBytes() -> Int {
+        let headerSize = RecordDecoder.headerSize
+        guard filled >= headerSize else { return headerSize - filled }
+        let hdr = UnsafeRawBufferPointer(buffer).loadUnaligned(as: prov_record_header.self)
+        guard let size = try? RecordDecoder.checkSize(hdr.size, available: Int(PROV_RECORD_MAX)) else { return 0 }
+        return max(0, size - filled)
+    }
+
+    /// `n` more bytes are in the buffer: decode what is complete and move
+    /// the rest to the front.
     private func take<Consumer: RecordConsumer>(_ n: Int, into consumer: inout Consumer) {
         filled += n
         // The counters and the payload scratch live in locals while the
@@ -71,31 +108,37 @@ public final class RecordFramer {
         counters.bytesRead += UInt64(n)
         var payloads = DecodeScratch()
         swap(&payloads, &scratch)
-        filled = process(into: &consumer, stats: &counters, scratch: &payloads)
+        let data = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+        let used = frame(data, into: &consumer, stats: &counters, scratch: &payloads) ?? filled
         swap(&payloads, &scratch)
         stats = counters
+        let tail = filled - used
+        if tail > 0 && used > 0, let base = buffer.baseAddress {
+            memmove(base, base + used, tail)
+        }
+        filled = tail
     }
 
-    /// Decodes the complete records at the start of the buffer, moves the
-    /// rest to the front and returns how many bytes are left there.
-    private func process<Consumer: RecordConsumer>(
-        into consumer: inout Consumer, stats: inout ReaderStats, scratch: inout DecodeScratch
-    ) -> Int {
-        let filled = self.filled
-        let data = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+    /// Decodes the complete records at the start of `data` and returns the
+    /// bytes they took, or nil after a framing error (a bad size: there is
+    /// no way to find the next record, so the rest of `data` is counted as
+    /// discarded).
+    private func frame<Consumer: RecordConsumer>(
+        _ data: UnsafeRawBufferPointer, into consumer: inout Consumer,
+        stats: inout ReaderStats, scratch: inout DecodeScratch
+    ) -> Int? {
         var offset = 0
-        while filled - offset >= RecordDecoder.headerSize {
+        while data.count - offset >= RecordDecoder.headerSize {
             let rest = UnsafeRawBufferPointer(rebasing: data[offset...])
             let size: Int
             do {
                 let hdr = rest.loadUnaligned(as: prov_record_header.self)
                 size = try RecordDecoder.checkSize(hdr.size, available: Int(PROV_RECORD_MAX))
             } catch {
-                // The size cannot be trusted: no way to find the next record.
                 stats.framingErrors += 1
-                stats.discardedBytes += UInt64(filled - offset)
+                stats.discardedBytes += UInt64(data.count - offset)
                 consumer.failed(error)
-                return 0
+                return nil
             }
             if size > rest.count { break }  // incomplete: wait for the next bytes
             stats.records += 1
@@ -110,11 +153,7 @@ public final class RecordFramer {
             }
             offset += size
         }
-        let tail = filled - offset
-        if tail > 0 && offset > 0, let base = buffer.baseAddress {
-            memmove(base, base + offset, tail)
-        }
-        return tail
+        return offset
     }
 }
 

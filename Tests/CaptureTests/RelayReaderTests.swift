@@ -150,4 +150,73 @@ final class RecordFramerTests: XCTestCase {
             XCTAssertEqual(framer.stats.decoded, UInt64(20 * samples.count))
         }
     }
+
+    /// Feeds `stream` to a new framer in chunks of `chunk` bytes.
+    func frame(_ stream: [UInt8], chunk: Int) -> (RecordFramer, Collect) {
+        let framer = RecordFramer(bufferSize: 0)
+        var collect = Collect()
+        var offset = 0
+        while offset < stream.count {
+            let end = min(stream.count, offset + chunk)
+            stream[offset..<end].withUnsafeBytes { framer.consume($0, into: &collect) }
+            offset = end
+        }
+        return (framer, collect)
+    }
+
+    func testUndecodableRecordIsSkippedBySizeWhereverTheChunksEnd() {
+        let samples = RecordSamples.all.map(\.record)
+        var bad = RecordEncoder.encode(samples[0])
+        bad.withUnsafeMutableBytes { $0.storeBytes(of: UInt16(999), toByteOffset: 4, as: UInt16.self) }
+        let stream = RecordEncoder.encode(samples[1]) + bad + RecordEncoder.encode(samples[2])
+        for chunk in [1, 5, 9, 64, stream.count] {
+            let (framer, collect) = frame(stream, chunk: chunk)
+            XCTAssertEqual(collect.errors, [.unknownKind(999)], "chunks of \(chunk)")
+            XCTAssertEqual(collect.records.map(\.identifier), [samples[1].identifier, samples[2].identifier],
+                           "chunks of \(chunk)")
+            XCTAssertEqual(framer.stats.records, 3)
+            XCTAssertEqual(framer.stats.undecodable, 1)
+            XCTAssertEqual(framer.pendingBytes, 0)
+        }
+    }
+
+    func testBadSizeDiscardsTheRestOfTheChunkOnly() {
+        let samples = RecordSamples.all.map(\.record)
+        let first = RecordEncoder.encode(samples[0])
+        var bad = RecordEncoder.encode(samples[1])
+        bad.withUnsafeMutableBytes { $0.storeBytes(of: UInt32(12), toByteOffset: 0, as: UInt32.self) }
+        let after = RecordEncoder.encode(samples[2])
+        let framer = RecordFramer(bufferSize: 0)
+        var collect = Collect()
+        // one chunk: a good record, then a bad size and what follows it
+        (first + bad + after).withUnsafeBytes { framer.consume($0, into: &collect) }
+        XCTAssertEqual(collect.errors, [.sizeTooSmall(12)])
+        XCTAssertEqual(collect.records.map(\.identifier), [samples[0].identifier])
+        XCTAssertEqual(framer.stats.framingErrors, 1)
+        XCTAssertEqual(framer.stats.discardedBytes, UInt64(bad.count + after.count))
+        XCTAssertEqual(framer.pendingBytes, 0)
+        // the next chunk starts at a record again: framed as usual
+        after.withUnsafeBytes { framer.consume($0, into: &collect) }
+        XCTAssertEqual(collect.records.map(\.identifier), [samples[0].identifier, samples[2].identifier])
+        XCTAssertEqual(framer.stats.bytesRead, UInt64(first.count + bad.count + 2 * after.count))
+    }
+
+    func testBadSizeInARecordCutByTheChunkEnd() {
+        let samples = RecordSamples.all.map(\.record)
+        var bad = RecordEncoder.encode(samples[1])
+        bad.withUnsafeMutableBytes { $0.storeBytes(of: UInt32(1 << 30), toByteOffset: 0, as: UInt32.self) }
+        let good = RecordEncoder.encode(samples[0])
+        let framer = RecordFramer(bufferSize: 0)
+        var collect = Collect()
+        // the bad header arrives in two chunks, then its body and a good record
+        (good + bad[0..<3]).withUnsafeBytes { framer.consume($0, into: &collect) }
+        XCTAssertEqual(framer.pendingBytes, 3)
+        bad[3...].withUnsafeBytes { framer.consume($0, into: &collect) }
+        XCTAssertEqual(collect.errors, [.sizeTooLarge(1 << 30)])
+        XCTAssertEqual(framer.stats.framingErrors, 1)
+        XCTAssertEqual(framer.pendingBytes, 0)
+        good.withUnsafeBytes { framer.consume($0, into: &collect) }
+        XCTAssertEqual(collect.records.map(\.identifier), [samples[0].identifier, samples[0].identifier])
+        XCTAssertEqual(framer.stats.discardedBytes, UInt64(bad.count))
+    }
 }
