@@ -133,15 +133,8 @@ final class RecordFramerTests: XCTestCase {
         let samples = RecordSamples.all.map(\.record)
         let stream = Array((0..<20).flatMap { _ in samples.flatMap(RecordEncoder.encode) })
         for chunk in [1, 7, 100, 4096, stream.count] {
-            // a buffer smaller than some chunks: consume must take them in parts
-            let framer = RecordFramer(bufferSize: 0)
-            var collect = Collect()
-            var offset = 0
-            while offset < stream.count {
-                let end = min(stream.count, offset + chunk)
-                stream[offset..<end].withUnsafeBytes { framer.consume($0, into: &collect) }
-                offset = end
-            }
+            // chunks larger than the framer's buffer too
+            let (framer, collect) = frame(stream, chunk: chunk)
             XCTAssertEqual(collect.errors, [], "chunks of \(chunk)")
             XCTAssertEqual(collect.records.map(\.identifier), (0..<20).flatMap { _ in samples.map(\.identifier) },
                            "chunks of \(chunk)")
