@@ -228,8 +228,9 @@ public struct SPADEEncoder {
     // MARK: - Packets
 
     /// Packet vertex (no common prefix): object_type, cf:date, packet_id,
-    /// seq, sender, receiver, jiffies, ih_len. The network-order identifier
-    /// fields are converted to host order.
+    /// seq, sender, receiver, jiffies, ih_len, then for a labelled packet the
+    /// sender's ids (sender_boot_id, sender_machine_id, from `name_id`). The
+    /// network-order identifier fields are converted to host order.
     mutating func appendPacket(_ record: Record, _ info: PacketInfo, to out: inout ByteBuffer) {
         let p = record.identifier.packet
         out.append("{\"type\":\"Entity\",\"id\":\"")
@@ -248,6 +249,14 @@ public struct SPADEEncoder {
         jiffiesText.append(record.element.jiffies, to: &out)
         out.append("\",\"ih_len\":")
         out.appendDecimal(UInt64(info.length))
+        let sender = record.node.nameID
+        if sender.machineID != 0 || sender.bootID != 0 {
+            out.append(",\"sender_boot_id\":")
+            out.appendDecimal(UInt64(sender.bootID))
+            out.append(",\"sender_machine_id\":\"cf:")
+            out.appendDecimal(UInt64(sender.machineID))
+            out.append(UInt8(ascii: "\""))
+        }
         out.append("}}\n")
     }
 }

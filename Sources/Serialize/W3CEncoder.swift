@@ -195,8 +195,10 @@ public struct W3CEncoder {
 
     /// Packet element (special layout, no node prefix): cf:id (16-bit packet
     /// id), cf:seq, cf:sender, cf:receiver, prov:type, cf:taint, cf:jiffies,
-    /// cf:len, prov:label `[packet] <sender>-><receiver> (<id>)`. The
-    /// network-order identifier fields are converted to host order.
+    /// cf:len, then for a labelled packet the sender's ids (cf:sender_boot_id,
+    /// cf:sender_machine_id, from `name_id`: an addition to the reference),
+    /// prov:label `[packet] <sender>-><receiver> (<id>)`. The network-order
+    /// identifier fields are converted to host order.
     mutating func appendPacket(_ record: Record, _ info: PacketInfo, to out: inout ByteBuffer) {
         let p = record.identifier.packet
         out.append("{\"cf:id\":")
@@ -213,6 +215,14 @@ public struct W3CEncoder {
         out.appendDecimal(record.element.jiffies)
         out.append("\",\"cf:len\":")
         out.appendDecimal(UInt64(info.length))
+        let sender = record.node.nameID
+        if sender.machineID != 0 || sender.bootID != 0 {
+            out.append(",\"cf:sender_boot_id\":")
+            out.appendDecimal(UInt64(sender.bootID))
+            out.append(",\"cf:sender_machine_id\":\"cf:")
+            out.appendDecimal(UInt64(sender.machineID))
+            out.append(UInt8(ascii: "\""))
+        }
         out.append(",\"prov:label\":\"[packet] ")
         out.appendEndpoint(ip: p.senderIP, port: p.senderPort)
         out.append("->")

@@ -45,6 +45,12 @@ enum OrderedJSON {
         return nil
     }
 
+    /// A number's text as written.
+    var numberText: String? {
+        if case let .number(n) = self { return n }
+        return nil
+    }
+
     private struct Parser {
         let bytes: [UInt8]
         var i = 0

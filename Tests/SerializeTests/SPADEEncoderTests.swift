@@ -11,6 +11,17 @@ final class SPADEEncoderTests: XCTestCase {
         try XCTUnwrap(try parse(line)["annotations"])
     }
 
+    /// A labelled packet names its sender's boot and machine (name_id).
+    func testLabelledPacketNamesItsSender() throws {
+        var r = try XCTUnwrap(RecordSamples.named("packet"))
+        XCTAssertNil(try annotations(SPADE.line(r))["sender_machine_id"])
+        r.node.nameID = Identifier(node: 0, id: 0, bootID: 3, machineID: 77, version: 0)
+        let a = try annotations(SPADE.line(r))
+        XCTAssertEqual(a["sender_boot_id"]?.numberText, "3")
+        XCTAssertEqual(a["sender_machine_id"]?.stringValue, "cf:77")
+        XCTAssertEqual(a["ih_len"]?.numberText, "60")
+    }
+
     /// Edge type per family; from = receiver (effect), to = sender (cause);
     /// from_type/to_type from the endpoints' type words.
     func testEdgeTypeAndDirectionPerFamily() throws {

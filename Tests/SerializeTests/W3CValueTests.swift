@@ -46,6 +46,21 @@ final class W3CValueTests: XCTestCase {
         XCTAssertTrue(doc.contains(#""cf:mode":"0x41ed""#), doc)
     }
 
+    /// A labelled packet's node carries the sender's ids in name_id: they
+    /// are printed; an unlabelled one (name_id zero) has no such attributes.
+    func testLabelledPacketNamesItsSender() throws {
+        var r = try XCTUnwrap(RecordSamples.named("packet"))
+        var doc = W3C.text(W3C.document([r]))
+        XCTAssertFalse(doc.contains("cf:sender_"), doc)
+        r.node.nameID = Identifier(node: 0, id: 0, bootID: 3, machineID: 4_009_122_727, version: 0)
+        doc = W3C.text(W3C.document([r]))
+        guard case let .object(members)? = try OrderedJSON.parse(W3C.document([r]))["entity"],
+              let element = members.first?.value else { return XCTFail(doc) }
+        XCTAssertEqual(element["cf:sender_boot_id"]?.numberText, "3", doc)
+        XCTAssertEqual(element["cf:sender_machine_id"]?.stringValue, "cf:4009122727", doc)
+        XCTAssertEqual(element["cf:len"]?.numberText, "60", doc)
+    }
+
     func testSecurityContextResolver() throws {
         final class Resolver: SecurityContextResolver {
             func securityContext(for secid: UInt32) -> [UInt8]? { secid == 7 ? Array("system_u:object_r:etc_t:s0".utf8) : nil }

@@ -8,7 +8,8 @@ kernel:
   - labelled: both with the LSM, whole-system capture.  The option on the
     wire names (machine id, boot id, packet identity) exactly the packet node
     the sender recorded with send_packet, and the receiver's receive_packet
-    comes from that same node; the union of the logs connects the sent file
+    comes from that same node, whose element in both logs names the sender's
+    machine and boot (cf:sender_machine_id, cf:sender_boot_id); the union of the logs connects the sent file
     to the received file; the transfers are intact (also 512 KiB whose
     full-size segments are skipped, not broken); the counters agree.
   - wire_lsm: the sender with the LSM, capture on but all=0, labels on; the
@@ -239,6 +240,12 @@ def test_receiver_links_from_the_senders_packet_node(labelled, proto, port):
         sent = [r for r in sender.incoming[packet] if r.type == "send_packet"]
         got = [r for r in receiver.outgoing[packet] if r.type == "receive_packet"]
         assert sent, f"the sender did not record {packet} with send_packet"
+        # both logs print the sender's ids the packet node carries (name_id)
+        for host, graph in ((SENDER, sender), (RECEIVER, receiver)):
+            if packet in graph.nodes:
+                node = graph.nodes[packet]
+                assert node.get("cf:sender_machine_id") == f"cf:{MACHINE[SENDER]}", (host, node)
+                assert node.get("cf:sender_boot_id") == label[1], (host, node)
         assert all(sender.nodes[r.sender].get("prov:type") == "socket" and
                    sender.nodes[r.sender].get("cf:machine_id") == f"cf:{MACHINE[SENDER]}" for r in sent)
         if got:
