@@ -94,6 +94,21 @@ extension ByteSink {
         appendDecimal(UInt64(port))
     }
 
+    /// A labelled packet's sender (its node's `name_id` carries the
+    /// sender's boot and machine ids): appends `bootKey`, the boot id,
+    /// `machineKey` and `"cf:<machine id>"`; nothing when `nameID` holds
+    /// neither id (an unlabelled packet). The keys include their leading
+    /// `,"` and trailing `":`.
+    mutating func appendPacketSender(_ nameID: Identifier, bootKey: StaticString, machineKey: StaticString) {
+        guard nameID.machineID != 0 || nameID.bootID != 0 else { return }
+        append(bootKey)
+        appendDecimal(UInt64(nameID.bootID))
+        append(machineKey)
+        append("\"cf:")
+        appendDecimal(UInt64(nameID.machineID))
+        append(UInt8(ascii: "\""))
+    }
+
     /// Appends a UUID as 8-4-4-4-12 lowercase hex of the 16 bytes in order.
     mutating func appendUUID(_ uuid: UUIDBytes) {
         Swift.withUnsafeBytes(of: uuid) { raw in

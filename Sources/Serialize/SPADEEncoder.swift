@@ -249,14 +249,8 @@ public struct SPADEEncoder {
         jiffiesText.append(record.element.jiffies, to: &out)
         out.append("\",\"ih_len\":")
         out.appendDecimal(UInt64(info.length))
-        let sender = record.node.nameID
-        if sender.machineID != 0 || sender.bootID != 0 {
-            out.append(",\"sender_boot_id\":")
-            out.appendDecimal(UInt64(sender.bootID))
-            out.append(",\"sender_machine_id\":\"cf:")
-            out.appendDecimal(UInt64(sender.machineID))
-            out.append(UInt8(ascii: "\""))
-        }
+        out.appendPacketSender(record.node.nameID, bootKey: ",\"sender_boot_id\":",
+                               machineKey: ",\"sender_machine_id\":")
         out.append("}}\n")
     }
 }

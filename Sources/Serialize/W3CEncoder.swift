@@ -215,14 +215,8 @@ public struct W3CEncoder {
         out.appendDecimal(record.element.jiffies)
         out.append("\",\"cf:len\":")
         out.appendDecimal(UInt64(info.length))
-        let sender = record.node.nameID
-        if sender.machineID != 0 || sender.bootID != 0 {
-            out.append(",\"cf:sender_boot_id\":")
-            out.appendDecimal(UInt64(sender.bootID))
-            out.append(",\"cf:sender_machine_id\":\"cf:")
-            out.appendDecimal(UInt64(sender.machineID))
-            out.append(UInt8(ascii: "\""))
-        }
+        out.appendPacketSender(record.node.nameID, bootKey: ",\"cf:sender_boot_id\":",
+                               machineKey: ",\"cf:sender_machine_id\":")
         out.append(",\"prov:label\":\"[packet] ")
         out.appendEndpoint(ip: p.senderIP, port: p.senderPort)
         out.append("->")
