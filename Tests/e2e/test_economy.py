@@ -187,7 +187,9 @@ def test_economy_writes_a_loopback_packet_once(runs):
     assert sum(1 for n in off.values() if n >= 2) > len(off) // 2, off.most_common(3)
     # with it, once; a packet delivered on another CPU than the one that
     # sent it (the sender moved between LOCAL_OUT and the loopback device)
-    # is written again: allow 1 %
+    # is written again.  That depends on the scheduler, not on the number
+    # of packets: 0-2 of about 216 in most runs, 3 (1.4 %) in one on 6.12,
+    # so allow 3 %, against over half of them without the economy
     twice = [packet for packet, n in on.items() if n >= 2]
-    assert len(twice) <= len(on) // 100, f"{len(twice)} of {len(on)} packet nodes written twice"
+    assert len(twice) <= 3 * len(on) // 100, f"{len(twice)} of {len(on)} packet nodes written twice"
 
