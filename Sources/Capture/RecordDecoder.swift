@@ -15,12 +15,16 @@ public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case sizeBeyondBuffer(size: UInt32, available: Int)
     /// `hdr.kind` is not an `enum prov_record_kind` value.
     case unknownKind(UInt16)
-    /// `hdr.abi_version` is not `PROV_ABI_VERSION`.
+    /// `hdr.abi_version` is not one of `RecordDecoder.supportedABIVersions`.
     case wrongABIVersion(UInt8)
-    /// The record is shorter than the fixed structure of its kind.
+    /// The record is shorter than the fixed structure of its kind (plus the
+    /// version link, for a record flagged `PROV_RECORD_VERSIONED`).
     case tooShortForKind(kind: RecordKind, size: UInt32, needed: Int)
     /// A payload length field points past the end of the record.
     case payloadBeyondRecord(kind: RecordKind, length: Int, room: Int)
+    /// A record flagged `PROV_RECORD_VERSIONED` whose version link cannot
+    /// stand for a version relation.
+    case badVersionLink(kind: RecordKind, problem: VersionLinkProblem)
 
     /// Whether `hdr.size` itself cannot be trusted, so that the reader cannot
     /// step over the record to the next one.
@@ -28,7 +32,7 @@ public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .truncatedHeader, .sizeTooSmall, .sizeMisaligned, .sizeTooLarge, .sizeBeyondBuffer:
             return true
-        case .unknownKind, .wrongABIVersion, .tooShortForKind, .payloadBeyondRecord:
+        case .unknownKind, .wrongABIVersion, .tooShortForKind, .payloadBeyondRecord, .badVersionLink:
             return false
         }
     }
@@ -41,10 +45,11 @@ public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .sizeTooLarge(s): return "record size \(s) above the maximum \(PROV_RECORD_MAX)"
         case let .sizeBeyondBuffer(s, n): return "record size \(s) beyond the \(n) bytes available"
         case let .unknownKind(k): return "unknown record kind \(k)"
-        case let .wrongABIVersion(v): return "ABI version \(v), expected \(PROV_ABI_VERSION)"
+        case let .wrongABIVersion(v): return "ABI version \(v), expected \(RecordDecoder.supportedABIText)"
         case let .tooShortForKind(k, s, n): return "\(k) record of \(s) bytes, needs \(n)"
         case let .payloadBeyondRecord(k, l, r):
             return "\(k) payload of \(l) bytes exceeds the \(r) bytes left in the record"
+        case let .badVersionLink(k, problem): return problem.description(kind: k)
         }
     }
 }
@@ -54,9 +59,24 @@ public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Every field is read through the imported C structures of the ABI header;
 /// payload offsets come from `MemoryLayout` of those structures. Bad input is
 /// rejected with a `DecodeError`; nothing here traps on any byte sequence.
+///
+/// Records of every ABI version in `supportedABIVersions` are decoded: ABI 2
+/// only added the version link of node records flagged
+/// `PROV_RECORD_VERSIONED` (see `decodeLinked`); in an ABI 1 record that
+/// flag bit means nothing and is left alone, as before.
 public enum RecordDecoder {
     /// Size of `struct prov_record_header`.
     public static let headerSize = MemoryLayout<prov_record_header>.size
+
+    /// The record ABI versions this decoder reads: 1 up to `PROV_ABI_VERSION`.
+    public static let supportedABIVersions: ClosedRange<UInt8> = 1...UInt8(PROV_ABI_VERSION)
+
+    /// `supportedABIVersions` for messages: "1 to 2" (or "2" for one version).
+    public static var supportedABIText: String {
+        let versions = supportedABIVersions
+        if versions.count == 1 { return "\(versions.lowerBound)" }
+        return "\(versions.lowerBound) to \(versions.upperBound)"
+    }
 
     /// Validates the header at the start of `bytes` and returns the record size.
     ///
@@ -91,9 +111,19 @@ public enum RecordDecoder {
         let hdr = bytes.loadUnaligned(as: prov_record_header.self)
         let size = try checkSize(hdr.size, available: bytes.count)
         guard let kind = RecordKind(abiValue: hdr.kind) else { throw .unknownKind(hdr.kind) }
-        guard hdr.abi_version == UInt8(PROV_ABI_VERSION) else { throw .wrongABIVersion(hdr.abi_version) }
+        guard supportedABIVersions.contains(hdr.abi_version) else { throw .wrongABIVersion(hdr.abi_version) }
         let rec = UnsafeRawBufferPointer(rebasing: bytes[0..<size])
         let header = RecordHeader(size: hdr.size, flags: hdr.flags, timeNs: hdr.time_ns)
+        if hdr.flags & versionedFlag != 0 && hdr.abi_version >= firstLinkedABIVersion {
+            return try decodeLinked(rec, header, kind, scratch: &scratch)
+        }
+        return try decodeBody(rec, header, kind, scratch: &scratch)
+    }
+
+    /// Decodes `rec` (the record, or a versioned record without its link)
+    /// by its kind.
+    static func decodeBody(_ rec: UnsafeRawBufferPointer, _ header: RecordHeader, _ kind: RecordKind,
+                           scratch: inout DecodeScratch) throws(DecodeError) -> Record {
         switch kind {
         case .relation: return try relation(rec, header)
         case .task: return try task(rec, header)

@@ -6,8 +6,11 @@ import Provenance
 /// streams, fixtures and benchmarks.
 public enum RecordEncoder {
     /// The record's bytes: header (size, kind, ABI version, flags, time),
-    /// fixed structure, payload, NUL and zero padding to a multiple of 8.
-    /// `record.header.size` is ignored; the real size is written.
+    /// fixed structure, payload, NUL and zero padding to a multiple of 8,
+    /// then the `versionLink` if there is one (`PROV_RECORD_VERSIONED` set,
+    /// 24 more bytes; otherwise that flag is cleared). `record.header.size`
+    /// is ignored; the real size is written. Nothing is validated: a link
+    /// on a relation encodes too (tests of the decoder's refusals use it).
     public static func encode(_ record: Record) -> [UInt8] {
         switch record.payload {
         case let .relation(i):
@@ -125,23 +128,29 @@ public enum RecordEncoder {
         }
     }
 
-    /// Sets the header and returns struct bytes + payload + NUL + padding.
+    /// Sets the header and returns struct bytes + payload + NUL + padding
+    /// + version link.
     static func finish<T>(_ r: inout T, _ hdr: WritableKeyPath<T, prov_record_header>,
                           _ record: Record, _ payload: [UInt8]) -> [UInt8] {
         let fixed = MemoryLayout<T>.size
-        var total = fixed + payload.count + (payload.isEmpty ? 0 : 1)
+        var body = fixed + payload.count + (payload.isEmpty ? 0 : 1)
         let align = Int(PROV_RECORD_ALIGN)
-        total = (total + align - 1) / align * align
+        body = (body + align - 1) / align * align
+        let versioned = UInt8(PROV_RECORD_VERSIONED)
+        let linkSize = record.versionLink == nil ? 0 : MemoryLayout<prov_version_link>.size
         var h = prov_record_header()
-        h.size = UInt32(truncatingIfNeeded: total)
+        h.size = UInt32(truncatingIfNeeded: body + linkSize)
         h.kind = record.kind.abiValue
         h.abi_version = UInt8(PROV_ABI_VERSION)
-        h.flags = record.header.flags
+        h.flags = record.header.flags & ~versioned | (record.versionLink == nil ? 0 : versioned)
         h.time_ns = record.header.timeNs
         r[keyPath: hdr] = h
         var bytes = withUnsafeBytes(of: &r) { Array($0) }
         bytes.append(contentsOf: payload)
-        bytes.append(contentsOf: repeatElement(0, count: total - bytes.count))
+        bytes.append(contentsOf: repeatElement(0, count: body - bytes.count))
+        if let link = record.versionLink {
+            withUnsafeBytes(of: link.c) { bytes.append(contentsOf: $0) }
+        }
         return bytes
     }
 }

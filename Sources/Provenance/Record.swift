@@ -115,21 +115,26 @@ public struct NodeCommon: Sendable, Equatable {
 }
 
 /// One decoded record: header, common element fields, node fields (zero for
-/// relations) and the kind-specific payload.
+/// relations), the kind-specific payload and, for a node record flagged
+/// `PROV_RECORD_VERSIONED`, the version link it ends in.
 public struct Record: Sendable, Equatable {
     public var header: RecordHeader
     public var element: Element
     /// Node fields; `NodeCommon.none` for relations.
     public var node: NodeCommon
     public var payload: Payload
+    /// The version relation this node record also stands for, or nil
+    /// (see `impliedVersionRelation`).
+    public var versionLink: VersionLink?
 
     /// Creates a value from its fields.
     public init(header: RecordHeader = RecordHeader(), element: Element,
-                node: NodeCommon = .none, payload: Payload) {
+                node: NodeCommon = .none, payload: Payload, versionLink: VersionLink? = nil) {
         self.header = header
         self.element = element
         self.node = node
         self.payload = payload
+        self.versionLink = versionLink
     }
 
     /// The record's kind, derived from the payload.

@@ -28,10 +28,14 @@ public protocol RecordBatch {
     var isEmpty: Bool { get }
     /// Chunks emitted so far.
     var documentsEmitted: UInt64 { get }
-    /// Records that could not be serialized (no family for their kind).
+    /// Records that could not be serialized (no family for their kind); a
+    /// record with a version link counts once, with its relation.
     var skipped: UInt64 { get }
-    /// Adds `record`, emitting zero or more completed chunks.
-    /// - Returns: false if the record was skipped.
+    /// Adds `record` and, if it has a version link, the version relation it
+    /// stands for (`Record.impliedVersionRelation`) right after it: one
+    /// record in, output as for the node and relation records of ABI 1.
+    /// Emits zero or more completed chunks.
+    /// - Returns: false if the record (its own element) was skipped.
     @discardableResult
     mutating func add(_ record: Record, emit: ([UInt8]) throws -> Void) rethrows -> Bool
     /// Emits whatever is waiting (if anything) and starts a new chunk.
@@ -43,7 +47,7 @@ extension RecordBatch {
     public var chunkFraming: ChunkFraming { Self.chunkFraming }
 }
 
-extension W3CBatch: RecordBatch {
+extension W3CBatch: RecordBatch, ElementBatch {
     /// W3C chunks are single PROV-JSON documents.
     public static var chunkFraming: ChunkFraming { .document }
 }

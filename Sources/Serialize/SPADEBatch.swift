@@ -10,7 +10,7 @@ import Provenance
 ///
 /// A chunk whose `emit` throws is not kept (the sink accounts for it).
 /// One batch per reader thread; not thread-safe.
-public struct SPADEBatch: RecordBatch {
+public struct SPADEBatch: RecordBatch, ElementBatch {
     /// SPADE chunks are runs of whole `\n`-terminated lines.
     public static var chunkFraming: ChunkFraming { .lines }
 
@@ -31,8 +31,9 @@ public struct SPADEBatch: RecordBatch {
 
     /// Lines in the current (not yet emitted) chunk.
     public private(set) var lineCount = 0
-    /// Records that could not be serialized (relation type without family).
-    public private(set) var skipped: UInt64 = 0
+    /// Records that could not be serialized (relation type without
+    /// family); a record and the version relation it stands for count once.
+    public internal(set) var skipped: UInt64 = 0
     /// Chunks emitted so far.
     public private(set) var documentsEmitted: UInt64 = 0
 
@@ -48,17 +49,21 @@ public struct SPADEBatch: RecordBatch {
 
     /// Adds the line of `record`. If it would make the chunk larger than
     /// `maxDocumentBytes`, the lines before it are emitted first; a chunk
-    /// that reaches the limit is emitted at once.
+    /// that reaches the limit is emitted at once. A record with a version
+    /// link is followed by the line of the version relation it stands for,
+    /// added the same way (`Record.impliedVersionRelation`).
     /// - Parameter emit: receives each completed chunk.
     /// - Returns: false if the record was skipped (relation without family).
     @discardableResult
     public mutating func add(_ record: Record, emit: ([UInt8]) throws -> Void) rethrows -> Bool {
+        try addRecord(record, emit: emit)
+    }
+
+    /// Adds one line (see `add`); false, counting nothing, for a relation without family.
+    mutating func addElement(_ record: Record, emit: ([UInt8]) throws -> Void) rethrows -> Bool {
         chunk.makeUnique()
         let before = chunk.count
-        guard encoder.appendLine(record, to: &chunk) else {
-            skipped += 1
-            return false
-        }
+        guard encoder.appendLine(record, to: &chunk) else { return false }
         if chunk.count > maxDocumentBytes && before > 0 {
             // Move the new line aside, emit the lines before it.
             spill.makeUnique()

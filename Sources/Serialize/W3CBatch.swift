@@ -36,8 +36,10 @@ public struct W3CBatch {
 
     /// Elements in the current (not yet emitted) document.
     public private(set) var elementCount = 0
-    /// Records that could not be placed in any section (relation type without family).
-    public private(set) var skipped: UInt64 = 0
+    /// Records that could not be placed in any section (relation type
+    /// without family); a record and the version relation it stands for
+    /// count once.
+    public internal(set) var skipped: UInt64 = 0
     /// Documents emitted so far.
     public private(set) var documentsEmitted: UInt64 = 0
 
@@ -58,14 +60,18 @@ public struct W3CBatch {
 
     /// Adds `record`, emitting the current document first if the record's id
     /// is already in it, and afterwards if the document reached its size limit.
+    /// A record with a version link is followed by the version relation it
+    /// stands for, added the same way (`Record.impliedVersionRelation`).
     /// - Parameter emit: receives each completed document.
     /// - Returns: false if the record was skipped (no section for it).
     @discardableResult
     public mutating func add(_ record: Record, emit: ([UInt8]) throws -> Void) rethrows -> Bool {
-        guard let section = W3CSection.of(record) else {
-            skipped += 1
-            return false
-        }
+        try addRecord(record, emit: emit)
+    }
+
+    /// Adds one element (see `add`); false, counting nothing, if it has no section.
+    mutating func addElement(_ record: Record, emit: ([UInt8]) throws -> Void) rethrows -> Bool {
+        guard let section = W3CSection.of(record) else { return false }
         let id = record.identifier
         if !ids.insert(id) {
             try flush(emit: emit)

@@ -71,14 +71,21 @@ struct BatchConsumer<Batch: RecordBatch>: RecordConsumer {
 /// Works out how many records each emitted chunk holds, from what a batch
 /// reveals: chunks emitted during one `add` and whether the batch is empty
 /// afterwards.
+///
+/// Counts are of kernel records (what "records read" counts). A record with
+/// a version link gives two elements, its node and the version relation,
+/// which one `add` may put in different chunks; the record is counted once,
+/// in the chunk holding its last element (the relation), so that the sum
+/// over all chunks is the number of records added, and a record counts as
+/// written only once all of it is.
 struct ChunkCounter {
     /// Records in the batch's current (unemitted) chunk.
     var pending = 0
 
     /// `count` chunks were emitted while adding one record (`added` tells
     /// whether the batch took it). The first holds what was pending; if the
-    /// batch is empty afterwards the record left in the last chunk,
-    /// otherwise it starts the next one.
+    /// batch is empty afterwards the record's last element left in the last
+    /// chunk, otherwise it is in the next one, which the record counts in.
     mutating func emitted(_ count: Int, added: Bool, batchEmpty: Bool) -> [Int] {
         var counts = [Int](repeating: 0, count: count)
         counts[0] = pending

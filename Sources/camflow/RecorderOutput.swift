@@ -1,3 +1,4 @@
+import Capture
 import CProvenanceABI
 import Glibc
 import Policy
@@ -60,21 +61,23 @@ enum RecorderOutput {
     }
 
     /// Checks the kernel's record ABI (`abi_version` in securityfs) against
-    /// the one this binary decodes.
+    /// the ones this binary decodes (`RecordDecoder.supportedABIVersions`:
+    /// ABI 1 and the current `PROV_ABI_VERSION`).
     static func checkABI(_ securityFS: SecurityFS) throws {
         let path = securityFS.path("abi_version")
+        let decoded = RecordDecoder.supportedABIText
         let bytes: [UInt8]
         do {
             bytes = try SystemFile.read(path, limit: 32)
         } catch {
-            throw RecorderStartError("\(error) (the kernel does not say which record ABI it writes; this camflow decodes ABI \(PROV_ABI_VERSION))")
+            throw RecorderStartError("\(error) (the kernel does not say which record ABI it writes; this camflow decodes ABI \(decoded))")
         }
         let text = String(decoding: bytes, as: UTF8.self).trimmingTrailing()
         guard let version = UInt32(text) else {
             throw RecorderStartError("\(path): '\(text)' is not an ABI version number")
         }
-        guard version == UInt32(PROV_ABI_VERSION) else {
-            throw RecorderStartError("\(path): the kernel writes record ABI \(version), this camflow decodes ABI \(PROV_ABI_VERSION): install matching kernel and userspace")
+        guard let abi = UInt8(exactly: version), RecordDecoder.supportedABIVersions.contains(abi) else {
+            throw RecorderStartError("\(path): the kernel writes record ABI \(version), this camflow decodes ABI \(decoded): install matching kernel and userspace")
         }
     }
 }

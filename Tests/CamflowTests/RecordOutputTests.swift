@@ -206,7 +206,7 @@ final class RecordOutputTests: XCTestCase {
         s.file("relay/provenance0")
         let mismatch = try CLI.run(["record", "--config", s.recorderConfig(), "--securityfs-root", sec, "--relay-root", s.dir("relay")])
         XCTAssertEqual(mismatch.status, 1)
-        XCTAssertEqual(mismatch.stderrLines, ["camflow: error: \(sec)/abi_version: the kernel writes record ABI 9, this camflow decodes ABI \(PROV_ABI_VERSION): install matching kernel and userspace"])
+        XCTAssertEqual(mismatch.stderrLines, ["camflow: error: \(sec)/abi_version: the kernel writes record ABI 9, this camflow decodes ABI 1 to \(PROV_ABI_VERSION): install matching kernel and userspace"])
         try FileManager.default.removeItem(atPath: sec + "/abi_version")
         let missing = try CLI.run(["record", "--config", s.recorderConfig(), "--securityfs-root", sec, "--relay-root", s.dir("relay")])
         XCTAssertEqual(missing.status, 1)

@@ -64,6 +64,33 @@ final class RecordRunTests: XCTestCase {
         XCTAssertEqual(try run.elementIDs(s.bytes("audit.log.1")).count, 1)
     }
 
+    /// A node ending in a version link (ABI 2) is one record read and
+    /// written, and two elements (node, version relation) in the log; a
+    /// kernel reporting ABI 1 is accepted as well as the current one.
+    func testVersionedNodesCountOnceWithEitherABI() throws {
+        var task = try XCTUnwrap(RecordSamples.named("task"))
+        task.versionLink = VersionLink(type: RL_VERSION_TASK, id: 700, taskID: 4242)
+        var inode = try XCTUnwrap(RecordSamples.named("inode"))
+        inode.versionLink = VersionLink(type: RL_VERSION, id: 701, taskID: 4242)
+        let records = [task, try XCTUnwrap(RecordSamples.named("relation")), inode]
+        let relations = records.compactMap(\.impliedVersionRelation)
+        XCTAssertEqual(relations.count, 2)
+        for abi in ["1", "\(PROV_ABI_VERSION)"] {
+            let s = try TempDir("camflow-cli")
+            s.file("relay/provenance0", records.flatMap(RecordEncoder.encode))
+            let (process, err) = try run.start(s, abiVersion: abi)
+            defer { if process.isRunning { process.terminate() } }
+            process.terminate()
+            process.waitUntilExit()
+            let stderr = err.rest()
+            XCTAssertEqual(process.terminationStatus, 0, stderr)
+            XCTAssertTrue(stderr.contains("stopped: records read 3, written 3 in "), "ABI \(abi): \(stderr)")
+            XCTAssertTrue(stderr.contains("undecodable 0, not serializable 0"), stderr)
+            let ids = try run.elementIDs(s.bytes("audit.log"))
+            XCTAssertEqual(ids.sorted(), (records + relations).map { "cf:" + $0.identifier.base64 }.sorted())
+        }
+    }
+
     func testUndecodableRecordsAreCountedAndSkipped() throws {
         let s = try TempDir("camflow-cli")
         var bad = RecordEncoder.encode(RecordSamples.all[0].record)
@@ -76,7 +103,7 @@ final class RecordRunTests: XCTestCase {
         process.waitUntilExit()
         let stderr = err.rest()
         XCTAssertEqual(process.terminationStatus, 0, stderr)
-        XCTAssertTrue(stderr.contains("ABI version 9, expected 1"), stderr)
+        XCTAssertTrue(stderr.contains("ABI version 9, expected 1 to \(PROV_ABI_VERSION)"), stderr)
         XCTAssertTrue(stderr.contains("stopped: records read 2, written 1 in 1 chunks"), stderr)
         XCTAssertTrue(stderr.contains("undecodable 1"), stderr)
         XCTAssertEqual(try run.elementIDs(s.bytes("audit.log")).count, 1)
@@ -110,10 +137,14 @@ final class StderrReader {
 struct RecorderHarness {
     /// Starts the recorder and returns once it has announced that it records
     /// (signals are handled from then on); the pipe then holds the rest of stderr.
-    func start(_ s: TempDir, config: String? = nil) throws -> (Process, StderrReader) {
+    /// - Parameter abiVersion: what securityfs `abi_version` says, if not
+    ///   `PROV_ABI_VERSION`.
+    func start(_ s: TempDir, config: String? = nil, abiVersion: String? = nil) throws -> (Process, StderrReader) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["record", "--config", config ?? s.recorderConfig(), "--securityfs-root", s.securityFS(),
+        let securityFS = s.securityFS()
+        if let abiVersion { s.text("sec/abi_version", abiVersion + "\n") }
+        process.arguments = ["record", "--config", config ?? s.recorderConfig(), "--securityfs-root", securityFS,
                              "--relay-root", s.dir("relay")]
         let err = Pipe()
         process.standardError = err

@@ -125,7 +125,10 @@ final class RecordDecoderTests: XCTestCase {
     func testUnknownKindAndWrongABI() {
         expectError(header(size: 16, kind: 0), .unknownKind(0))
         expectError(header(size: 16, kind: 999), .unknownKind(999))
-        expectError(header(size: 16, abi: 2), .wrongABIVersion(2))
+        expectError(header(size: 16, abi: 0), .wrongABIVersion(0))
+        expectError(header(size: 16, abi: 3), .wrongABIVersion(3))
+        XCTAssertEqual(DecodeError.wrongABIVersion(3).description, "ABI version 3, expected 1 to 2")
+        XCTAssertFalse(DecodeError.wrongABIVersion(3).breaksFraming)
     }
 
     func testRecordTooShortForItsKind() {

@@ -173,6 +173,33 @@ final class RecordFramerTests: XCTestCase {
         }
     }
 
+    /// Versioned nodes (ABI 2) cut anywhere, in the link too, decode with
+    /// their links; a refused link skips that record only.
+    func testVersionedRecordsCutAnywhere() throws {
+        var task = try XCTUnwrap(RecordSamples.named("task"))
+        task.versionLink = VersionLink(type: RL_VERSION_TASK, id: 10, taskID: 4242)
+        var inode = try XCTUnwrap(RecordSamples.named("inode"))
+        inode.versionLink = VersionLink(type: RL_VERSION, id: 11)
+        var refused = inode
+        refused.versionLink = VersionLink(type: RL_READ, id: 12)
+        let relation = try XCTUnwrap(RecordSamples.named("relation"))
+        let stream = [task, relation, refused, inode].flatMap(RecordEncoder.encode)
+        for chunk in [1, 5, 8, 20, 100, stream.count] {
+            let (framer, collect) = frame(stream + stream, chunk: chunk)
+            let error = DecodeError.badVersionLink(kind: .inode, problem: .wrongType(RL_READ))
+            XCTAssertEqual(collect.errors, [error, error], "chunks of \(chunk)")
+            let links = [task.versionLink, nil, inode.versionLink]
+            XCTAssertEqual(collect.records.map(\.versionLink), links + links, "chunks of \(chunk)")
+            let ids = [task, relation, inode].map(\.identifier)
+            XCTAssertEqual(collect.records.map(\.identifier), ids + ids, "chunks of \(chunk)")
+            XCTAssertEqual(framer.stats.records, 8)
+            XCTAssertEqual(framer.stats.decoded, 6)
+            XCTAssertEqual(framer.stats.undecodable, 2)
+            XCTAssertEqual(framer.stats.framingErrors, 0)
+            XCTAssertEqual(framer.pendingBytes, 0)
+        }
+    }
+
     func testBadSizeDiscardsTheRestOfTheChunkOnly() {
         let samples = RecordSamples.all.map(\.record)
         let first = RecordEncoder.encode(samples[0])

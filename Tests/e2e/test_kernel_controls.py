@@ -7,8 +7,10 @@ The workload (workloads/kernel_controls.sh) writes "KEY VALUE" lines to
 kc.txt: hex dumps of what the kernel answered, "ok", or "err <strerror>".
 """
 import hashlib
+import re
 import struct
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -165,8 +167,18 @@ def test_gate_shows_capture_state_and_tracked_objects(kc):
     assert kc["gate-write"] == "refused"
 
 
+def abi_version_in_header():
+    """PROV_ABI_VERSION as the uapi header defines it."""
+    header = (Path(__file__).resolve().parents[2] / "kernel-patch" / "include" / "uapi"
+              / "linux" / "provenance.h").read_text()
+    match = re.search(r"#define\s+PROV_ABI_VERSION\s+(\d+)", header)
+    assert match, "PROV_ABI_VERSION not found in the uapi header"
+    return match.group(1)
+
+
 def test_abi_version_and_commit(kc):
-    assert bytes.fromhex(kc["abi_version"]) == b"1\n"
+    assert abi_version_in_header() == "2"
+    assert bytes.fromhex(kc["abi_version"]) == f"{abi_version_in_header()}\n".encode()
     assert bytes.fromhex(kc["commit"]) == b"\n"
 
 

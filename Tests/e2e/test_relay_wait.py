@@ -94,7 +94,7 @@ def stopped_recorder(run_vm, prov_bench, tmp_path_factory):
 
 
 def test_a_stopped_recorder_costs_drops_not_a_hung_system(stopped_recorder):
-    # 3,000 UNIX round trips (54,000 records, about 14 MB, where relay holds
+    # 6,000 UNIX round trips (72,000 records, about 13 MB, where relay holds
     # 8 MiB per channel) while camflowd is stopped: with a wait of up to 5 s
     # for every task that writes into a full buffer this would not finish in
     # the harness's time; the stalled reader is noticed once and the loop

@@ -31,7 +31,7 @@ slow)
 	;;
 stopped)
 	kill -STOP $(pidof camflowd) || exit 1
-	prov-bench --scale 1 --dir /tmp/prov-bench unix >/out/bench.txt || exit 1
+	prov-bench --scale 2 --dir /tmp/prov-bench unix >/out/bench.txt || exit 1
 	kill -CONT $(pidof camflowd) || exit 1
 	;;
 *) echo "relay_wait.sh: unknown mode '$mode'" >&2; exit 2 ;;

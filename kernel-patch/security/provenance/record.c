@@ -300,17 +300,38 @@ bool prov_is_current(const struct prov_node *n)
 	       prov_class_current(n->class) == n;
 }
 
-/* Write the current version of a node unless done in this epoch. */
-static void prov_write_locked(struct prov_node *n)
+/*
+ * Write the current version of a node unless done in this epoch; with
+ * @link, the record also stands for the version relation into it.
+ */
+static void prov_write_linked_locked(struct prov_node *n,
+				     const struct prov_version_link *link)
 {
 	u32 epoch = prov_current_epoch();
 
-	if (n->recorded_epoch == epoch && !READ_ONCE(prov_policy.duplicate))
+	if (!link && n->recorded_epoch == epoch &&
+	    !READ_ONCE(prov_policy.duplicate))
 		return;
 	prov_refresh_locked(n);
 	n->recorded_epoch = epoch;
 	n->rec.c.elt.epoch = epoch;
-	prov_emit(&n->rec);
+	if (link)
+		prov_emit_linked(&n->rec, link);
+	else
+		prov_emit(&n->rec);
+}
+
+static void prov_write_locked(struct prov_node *n)
+{
+	prov_write_linked_locked(n, NULL);
+}
+
+/* The node id of the task running, 0 outside a task. */
+static u64 prov_current_task_id(void)
+{
+	struct prov_node *task = prov_class_current(PROV_CLASS_TASK);
+
+	return task ? prov_node_id(task) : 0;
 }
 
 static void prov_write_relation(u64 type, const union prov_identifier *snd,
@@ -318,7 +339,6 @@ static void prov_write_relation(u64 type, const union prov_identifier *snd,
 				const struct prov_edge *edge)
 {
 	struct prov_relation_record r;
-	struct prov_node *task;
 
 	prov_record_init(&r, PROV_KIND_RELATION, sizeof(r));
 	r.elt.identifier.relation.type = type;
@@ -333,8 +353,7 @@ static void prov_write_relation(u64 type, const union prov_identifier *snd,
 			r.has_offset = 1;
 		}
 	}
-	task = prov_class_current(PROV_CLASS_TASK);
-	r.task_id = task ? prov_node_id(task) : 0;
+	r.task_id = prov_current_task_id();
 	r.allowed = 1;
 	prov_emit(&r);
 }
@@ -353,25 +372,30 @@ static void prov_propagate_locked(const struct prov_src *src,
  * New version of a node, linked to the previous one.  If the version
  * relation is filtered the version still changes but nothing is written.
  * @labels: an edge whose propagation the new version takes, or NULL.
+ *
+ * The relation is not a record of its own: the new version's record ends
+ * in a struct prov_version_link that stands for it (the relation goes
+ * from the same identifier with the previous version number; the recorder
+ * writes it out as the relation).
  */
 static void prov_version_locked(struct prov_node *n, u64 vtype,
 				const struct prov_src *labels)
 {
-	union prov_identifier old;
+	struct prov_version_link vl;
 	bool link = !prov_filter_relation(vtype);
 
 	if (link)
 		prov_write_locked(n);
-	old = n->rec.c.elt.identifier;
 	n->rec.c.elt.identifier.node.version++;
 	n->recorded_epoch = 0;
 	n->state &= ~PROV_NODE_OUTGOING;
 	if (labels)
 		prov_propagate_locked(labels, n);
 	if (link) {
-		prov_write_locked(n);
-		prov_write_relation(vtype, &old, &n->rec.c.elt.identifier,
-				    NULL);
+		vl.type = vtype;
+		vl.id = atomic64_inc_return(&prov_relation_ids);
+		vl.task_id = prov_current_task_id();
+		prov_write_linked_locked(n, &vl);
 	}
 }
 

@@ -78,6 +78,8 @@ static u32 prov_conf_machine;
 static atomic64_t prov_dropped = ATOMIC64_INIT(0);
 /* Records written to relay, per CPU (summed when read). */
 static DEFINE_PER_CPU(u64, prov_sent);
+/* Of those, node records ending in a version link, per CPU. */
+static DEFINE_PER_CPU(u64, prov_links);
 
 /* Serialises relay_conf writes. */
 static DEFINE_MUTEX(prov_conf_mutex);
@@ -145,14 +147,24 @@ u64 prov_drop_count(void)
 	return atomic64_read(&prov_dropped);
 }
 
-u64 prov_sent_count(void)
+static u64 prov_percpu_sum(u64 __percpu *counter)
 {
 	u64 sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(*per_cpu_ptr(&prov_sent, cpu));
+		sum += READ_ONCE(*per_cpu_ptr(counter, cpu));
 	return sum;
+}
+
+u64 prov_sent_count(void)
+{
+	return prov_percpu_sum(&prov_sent);
+}
+
+u64 prov_links_count(void)
+{
+	return prov_percpu_sum(&prov_links);
 }
 
 bool prov_relay_live(void)
@@ -224,8 +236,11 @@ static void prov_stamp(void *record)
  * Write one record to the buffer of a channel on @cpu, or on the current
  * CPU if @cpu is negative.  Only the CPU owning a buffer writes to it,
  * except while the boot buffer is drained, when nothing else writes.
+ * The record is hdr.size bytes: the first hdr.size - @tail_len at
+ * @record, then @tail_len bytes at @tail.
  */
-static void prov_relay_out_cpu(const void *record, int cpu)
+static void prov_relay_out_tail(const void *record, const void *tail,
+				u32 tail_len, int cpu)
 {
 	const struct prov_record_header *hdr = record;
 	struct rchan *chan;
@@ -246,9 +261,14 @@ static void prov_relay_out_cpu(const void *record, int cpu)
 	if (unlikely(buf->offset + len > chan->subbuf_size) &&
 	    !relay_switch_subbuf(buf, len))
 		goto drop;
-	memcpy(buf->data + buf->offset, record, len);
+	memcpy(buf->data + buf->offset, record, len - tail_len);
+	if (tail_len)
+		memcpy(buf->data + buf->offset + len - tail_len, tail,
+		       tail_len);
 	buf->offset += len;
 	__this_cpu_inc(prov_sent);
+	if (hdr->flags & PROV_RECORD_VERSIONED)
+		__this_cpu_inc(prov_links);
 	local_irq_restore(flags);
 	if (unlikely(!READ_ONCE(prov_written)))
 		WRITE_ONCE(prov_written, true);
@@ -258,13 +278,17 @@ drop:
 	prov_drop();
 }
 
-static void prov_relay_out(const void *record)
+static void prov_relay_out_cpu(const void *record, int cpu)
 {
-	prov_relay_out_cpu(record, -1);
+	prov_relay_out_tail(record, NULL, 0, cpu);
 }
 
-/* Keep a record in the boot buffer.  Called with prov_boot_lock held. */
-static void prov_boot_keep(const void *record, u32 size)
+/*
+ * Keep a record (@size bytes, the last @tail_len of them at @tail) in the
+ * boot buffer.  Called with prov_boot_lock held.
+ */
+static void prov_boot_keep(const void *record, const void *tail,
+			   u32 tail_len, u32 size)
 {
 	struct prov_boot_chunk *c = NULL;
 
@@ -283,7 +307,10 @@ static void prov_boot_keep(const void *record, u32 size)
 		WRITE_ONCE(prov_boot_bytes,
 			   prov_boot_bytes + PROV_BOOT_CHUNK_SIZE);
 	}
-	memcpy((u8 *)c->data + c->used, record, size);
+	memcpy((u8 *)c->data + c->used, record, size - tail_len);
+	if (tail_len)
+		memcpy((u8 *)c->data + c->used + size - tail_len, tail,
+		       tail_len);
 	c->used += size;
 	prov_boot_records++;
 	prov_boot_record_bytes += size;
@@ -294,22 +321,23 @@ drop:
 }
 
 /*
- * Send a record: a relation or a node record starting with the node
- * prefix, of hdr.size bytes.  Stamps the time, may run in any context.
+ * Send a record of hdr.size bytes: the first hdr.size - @tail_len at
+ * @record (a relation or a node record starting with the node prefix),
+ * the rest at @tail.  Stamps the time, may run in any context.
  */
-void prov_emit(void *record)
+static void prov_emit_tail(void *record, const void *tail, u32 tail_len)
 {
 	struct prov_node_prefix *p = record;
 	unsigned long flags;
 	u32 size = p->hdr.size;
 
 	if (WARN_ON_ONCE(size > PROV_RECORD_MAX || size % PROV_RECORD_ALIGN ||
-			 size < sizeof(p->hdr) + sizeof(p->elt)))
+			 size < sizeof(p->hdr) + sizeof(p->elt) + tail_len))
 		return;
 	if (likely(prov_relay_live())) {
 		prov_stamp(record);
 		prov_tighten(record);
-		prov_relay_out(record);
+		prov_relay_out_tail(record, tail, tail_len, -1);
 		return;
 	}
 	spin_lock_irqsave(&prov_boot_lock, flags);
@@ -319,10 +347,10 @@ void prov_emit(void *record)
 		/* The backlog went out while we waited for the lock. */
 		spin_unlock_irqrestore(&prov_boot_lock, flags);
 		prov_tighten(record);
-		prov_relay_out(record);
+		prov_relay_out_tail(record, tail, tail_len, -1);
 		return;
 	}
-	prov_boot_keep(record, size);
+	prov_boot_keep(record, tail, tail_len, size);
 	/*
 	 * From relay_conf on there is a reader to wait for; pairs with the
 	 * release in prov_relay_start(): prov_backlog_cpu() is set.
@@ -330,6 +358,30 @@ void prov_emit(void *record)
 	if (smp_load_acquire(&prov_configured))
 		prov_wait_backlog();
 	spin_unlock_irqrestore(&prov_boot_lock, flags);
+}
+
+/* Send a record of hdr.size bytes (see prov_emit_tail()). */
+void prov_emit(void *record)
+{
+	prov_emit_tail(record, NULL, 0);
+}
+
+/*
+ * Send the node record @record ending in @link (PROV_RECORD_VERSIONED):
+ * the record in place, with its size and flags grown for the link while
+ * it is sent.  The caller holds the node's lock.
+ */
+void prov_emit_linked(void *record, const struct prov_version_link *link)
+{
+	struct prov_record_header *hdr = record;
+	u32 size = hdr->size;
+	u8 flags = hdr->flags;
+
+	hdr->size = size + sizeof(*link);
+	hdr->flags = flags | PROV_RECORD_VERSIONED;
+	prov_emit_tail(record, link, sizeof(*link));
+	hdr->size = size;
+	hdr->flags = flags;
 }
 
 static struct dentry *prov_create_buf_file(const char *filename,

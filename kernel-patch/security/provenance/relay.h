@@ -10,6 +10,7 @@
 #include <uapi/linux/provenance.h>
 
 void prov_emit(void *record);
+void prov_emit_linked(void *record, const struct prov_version_link *link);
 int prov_relay_start(const struct prov_relay_conf *conf);
 int prov_relay_flush(void);
 bool prov_relay_live(void);
@@ -17,6 +18,7 @@ bool prov_relay_written(void);
 void prov_drop(void);
 u64 prov_drop_count(void);
 u64 prov_sent_count(void);
+u64 prov_links_count(void);
 u32 prov_boot_id(void);
 u32 prov_machine_id(void);
 

@@ -305,6 +305,14 @@ static ssize_t prov_sent_read(struct file *file, char __user *buf,
 	return simple_read_from_buffer(buf, count, ppos, &sent, sizeof(sent));
 }
 
+static ssize_t prov_links_read(struct file *file, char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	u64 links = prov_links_count();
+
+	return simple_read_from_buffer(buf, count, ppos, &links, sizeof(links));
+}
+
 static ssize_t prov_gate_read(struct file *file, char __user *buf,
 			      size_t count, loff_t *ppos)
 {
@@ -329,6 +337,11 @@ static const struct file_operations prov_gate_fops = {
 
 static const struct file_operations prov_sent_fops = {
 	.read = prov_sent_read,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations prov_links_fops = {
+	.read = prov_links_read,
 	.llseek = generic_file_llseek,
 };
 
@@ -527,6 +540,7 @@ static const struct prov_fs_file prov_fs_files[] = {
 	{ "flush", 0600, NULL, &prov_flush_fops },
 	{ "dropped", 0444, NULL, &prov_dropped_fops },
 	{ "sent", 0444, NULL, &prov_sent_fops },
+	{ "links", 0444, NULL, &prov_links_fops },
 	{ "gate", 0444, NULL, &prov_gate_fops },
 	{ "machine_id", 0444, (void *)&prov_machine_id_getter, &prov_id_fops },
 	{ "boot_id", 0444, (void *)&prov_boot_id_getter, &prov_id_fops },
